@@ -1,0 +1,158 @@
+package dev.streamlearn.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamlearn.avro.TrainingSummary;
+import dev.streamlearn.data.Mnist;
+import dev.streamlearn.kafka.KafkaCluster;
+import dev.streamlearn.kafka.TopicAdmin;
+import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.learner.Learner;
+import dev.streamlearn.learner.LearnerConfig;
+import dev.streamlearn.model.BatchEvaluator;
+import dev.streamlearn.model.ModelConfig;
+import dev.streamlearn.model.OnlineTrainer;
+import dev.streamlearn.monitor.SummaryConsumer;
+import dev.streamlearn.producer.ProduceOptions;
+import dev.streamlearn.producer.SampleProducer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Speed and accuracy figures, printed; never asserted by tests. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Train one epoch of MNIST in file order and print samples/s, GFLOP/s, test accuracy and peak "
+                + "memory; with --e2e, also time the producer and the exactly-once learner on a fresh embedded broker.")
+final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Option(names = "--e2e", description = "Also produce one epoch into an embedded broker and time the learner.")
+    boolean endToEnd;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelConfig config = model.toConfig();
+        Mnist train = data.load(Mnist.Split.TRAIN);
+        Mnist test = data.load(Mnist.Split.TEST);
+        OnlineTrainer trainer = new OnlineTrainer(config);
+        byte[] image = new byte[train.pixelsPerImage()];
+        long start = System.nanoTime();
+        for (int i = 0; i < train.count(); i++) {
+            System.arraycopy(train.pixels(), i * image.length, image, 0, image.length);
+            trainer.step(image, train.labels()[i]);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double testAccuracy = new BatchEvaluator(trainer.network(), 1000).accuracy(test.pixels(), test.labels());
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("model", config.name());
+        figures.put("description", config.describe());
+        figures.put("samplesPerSecond", train.count() / seconds);
+        figures.put("gflops", flopsPerSample(config.layers()) * train.count() / seconds / 1e9);
+        figures.put("testAccuracy", testAccuracy);
+        figures.put("prequentialAccuracy", trainer.window().cumulativeAccuracy());
+        figures.put("seconds", seconds);
+        if (endToEnd) {
+            figures.putAll(endToEnd(config, train));
+        }
+        figures.put("peakRssMiB", peakRssMiB());
+        figures.put("openblasCoretype", String.valueOf(System.getenv("OPENBLAS_CORETYPE")));
+        if (json) {
+            System.out.println(new ObjectMapper().writeValueAsString(figures));
+        } else {
+            figures.forEach((key, value) -> System.out.printf(Locale.ROOT, "%-28s %s%n", key,
+                    value instanceof Double d ? String.format(Locale.ROOT, "%,.4f", d) : value));
+        }
+        return 0;
+    }
+
+    /** Forward 2 in out per layer; weight gradient 2 in out; back-propagation 2 in out below the output layer. */
+    static double flopsPerSample(List<Integer> layers) {
+        double flops = 0;
+        for (int l = 1; l < layers.size(); l++) {
+            double macs = (double) layers.get(l - 1) * layers.get(l);
+            flops += 4 * macs + (l > 1 ? 2 * macs : 0);
+        }
+        return flops;
+    }
+
+    private Map<String, Object> endToEnd(ModelConfig config, Mnist train) throws Exception {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        Path work = Files.createTempDirectory("streamlearn-bench");
+        Topics topics = new Topics("bench.");
+        try (KafkaCluster cluster = KafkaCluster.connect(null, work.resolve("kafka"), new Properties());
+             TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
+            admin.createAll(topics, (short) 1);
+            SampleProducer.Result produced = new SampleProducer(cluster.clientProperties())
+                    .produce(topics.train(), train, ProduceOptions.all(), sent -> { });
+            figures.put("producerSamplesPerSecond", produced.samplesPerSecond());
+            LearnerConfig learnerConfig = new LearnerConfig("bench-learner", topics, config,
+                    LearnerConfig.DEFAULT_SUMMARY_INTERVAL, LearnerConfig.DEFAULT_SNAPSHOT_INTERVAL,
+                    LearnerConfig.DEFAULT_HISTOGRAM_BINS, null);
+            AtomicReference<TrainingSummary> first = new AtomicReference<>();
+            AtomicReference<TrainingSummary> last = new AtomicReference<>();
+            SummaryConsumer monitor = new SummaryConsumer(cluster.clientProperties(), topics.monitor(), true);
+            Thread monitorThread = new Thread(() -> monitor.run(summary -> {
+                first.compareAndSet(null, summary);
+                last.set(summary);
+            }), "bench-monitor");
+            monitorThread.start();
+            Learner learner = new Learner(cluster.clientProperties(), learnerConfig, work.resolve("streams"));
+            learner.start();
+            EndOfInput.await(learner, admin, learnerConfig, admin.endOffset(topics.train().name()),
+                    new CountDownLatch(1));
+            learner.close();
+            long wait = System.nanoTime() + 10_000_000_000L;
+            while ((last.get() == null || last.get().getLastStep() < train.count()) && System.nanoTime() < wait) {
+                Thread.sleep(50);
+            }
+            monitor.stop();
+            monitorThread.join(10_000);
+            monitor.close();
+            TrainingSummary from = first.get();
+            TrainingSummary to = last.get();
+            if (from != null && to != null && to != from) {
+                // From the first record of the first window to the last record of the last one.
+                double span = (to.getProcessedAt().toEpochMilli() - from.getProcessedAt().toEpochMilli()) / 1e3
+                        + (from.getLastStep() - from.getFirstStep() + 1) / from.getSamplesPerSecond();
+                figures.put("learnerSamplesPerSecond", to.getLastStep() / span);
+            }
+        } finally {
+            deleteRecursively(work);
+        }
+        return figures;
+    }
+
+    private static long peakRssMiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.streamlearn.cli;
+
+import dev.streamlearn.kafka.EmbeddedKafka;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "broker", mixinStandardHelpOptions = true,
+        description = "Run the embedded Apache Kafka KRaft broker alone until Ctrl-C; other commands pointed at the "
+                + "same --kafka-dir use it.")
+final class BrokerCommand implements Callable<Integer> {
+    @Option(names = "--kafka-dir", paramLabel = "DIR", defaultValue = "data/kafka",
+            description = "Data directory (default: ${DEFAULT-VALUE}).")
+    Path kafkaDir;
+
+    @Option(names = "--port", defaultValue = "9092", description = "Client port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        EmbeddedKafka broker = EmbeddedKafka.start(kafkaDir, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            broker.close();
+            stopped.countDown();
+        }, "broker-shutdown"));
+        System.out.println("Kafka broker (KRaft) running, bootstrap servers " + broker.bootstrapServers()
+                + ", data in " + kafkaDir + "; Ctrl-C stops it");
+        stopped.await();
+        return 0;
+    }
+}

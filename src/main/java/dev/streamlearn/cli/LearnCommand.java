@@ -1,0 +1,73 @@
+package dev.streamlearn.cli;
+
+import dev.streamlearn.kafka.KafkaCluster;
+import dev.streamlearn.kafka.TopicAdmin;
+import dev.streamlearn.learner.Learner;
+import dev.streamlearn.learner.LearnerConfig;
+import dev.streamlearn.model.Npz;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "learn", mixinStandardHelpOptions = true,
+        description = "Run the learner: one SGD step per sample of the training topic, summaries to the monitor "
+                + "topic, refused records to the dead-letter topic.")
+final class LearnCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    LearnerOptions learner;
+
+    @Option(names = "--stop-at-end",
+            description = "Stop once everything that was in the training topic at start has been trained on.")
+    boolean stopAtEnd;
+
+    @Option(names = "--export", paramLabel = "FILE.npz", description = "Write the final weights when stopping.")
+    Path export;
+
+    @Override
+    public Integer call() throws Exception {
+        LearnerConfig config = learner.toConfig("streamlearn-learner", kafka.topics(), model);
+        try (KafkaCluster cluster = kafka.connect(); TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
+            admin.createAll(config.topics(), (short) 1);
+            long end = admin.endOffset(config.topics().train().name());
+            Learner running = new Learner(cluster.clientProperties(), config, learner.stateDir);
+            CountDownLatch interrupted = new CountDownLatch(1);
+            Thread main = Thread.currentThread();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                interrupted.countDown();
+                joinQuietly(main);
+            }, "learn-shutdown"));
+            running.start();
+            System.err.println("learner " + config.applicationId() + " training " + config.model().describe()
+                    + " on " + config.topics().train().name() + (stopAtEnd ? " up to offset " + end : ""));
+            EndOfInput.await(running, admin, config, stopAtEnd ? end : Long.MAX_VALUE, interrupted);
+            running.close();
+            if (running.failure() != null) {
+                System.err.println("learner failed: " + running.failure());
+                return 1;
+            }
+            if (export != null) {
+                Npz.export(running.liveModel().trainer().orElseThrow(
+                        () -> new IllegalStateException("the learner never started a model")).network(), export);
+                System.err.println("weights written to " + export);
+            }
+            return 0;
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.streamlearn.cli;
+
+import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.learner.LearnerConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Learner settings shared by learn and run. */
+final class LearnerOptions {
+    @Option(names = "--application-id",
+            description = "Kafka Streams application id; one id is one training run (learn: streamlearn-learner; "
+                    + "run: streamlearn-RUNID).")
+    String applicationId;
+
+    @Option(names = "--summary-interval", defaultValue = "100",
+            description = "A training summary every N steps (default: ${DEFAULT-VALUE}).")
+    int summaryInterval;
+
+    @Option(names = "--snapshot-interval", defaultValue = "1000",
+            description = "The model goes to its changelogged store every N steps (default: ${DEFAULT-VALUE}).")
+    int snapshotInterval;
+
+    @Option(names = "--histogram-bins", defaultValue = "30",
+            description = "Bins of weight and gradient histograms (default: ${DEFAULT-VALUE}).")
+    int histogramBins;
+
+    @Option(names = "--state-dir", defaultValue = "data/streams",
+            description = "Kafka Streams local state (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    /** The config, with defaultApplicationId unless --application-id was given. */
+    LearnerConfig toConfig(String defaultApplicationId, Topics topics, ModelOptions model) {
+        return new LearnerConfig(applicationId == null ? defaultApplicationId : applicationId, topics, model.toConfig(), summaryInterval, snapshotInterval, histogramBins,
+                model.initFrom);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.streamlearn.cli;
+
+import dev.streamlearn.avro.TrainingSummary;
+import dev.streamlearn.data.Mnist;
+import dev.streamlearn.kafka.KafkaCluster;
+import dev.streamlearn.kafka.TopicAdmin;
+import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.learner.Learner;
+import dev.streamlearn.learner.LearnerConfig;
+import dev.streamlearn.learner.TestSet;
+import dev.streamlearn.model.BatchEvaluator;
+import dev.streamlearn.model.Npz;
+import dev.streamlearn.model.OnlineTrainer;
+import dev.streamlearn.monitor.SummaryConsumer;
+import dev.streamlearn.monitor.SummaryFormat;
+import dev.streamlearn.producer.ProduceOptions;
+import dev.streamlearn.producer.ProgressBar;
+import dev.streamlearn.producer.SampleProducer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole job in one command. Every run gets a fresh run id that prefixes its topics and names its application
+ * id, so two runs never share data or state.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Broker (embedded unless --bootstrap-servers), topics, producer, learner and monitor in one "
+                + "process: train on the train split, evaluate on the test split, print a report.")
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    LearnerOptions learner;
+
+    @Option(names = "--train-samples", defaultValue = "60000",
+            description = "Train on the first N training samples (default: ${DEFAULT-VALUE}).")
+    int trainSamples;
+
+    @Option(names = "--report", paramLabel = "FILE.json", description = "Write the final report as JSON.")
+    Path report;
+
+    @Option(names = "--export", paramLabel = "FILE.npz", description = "Write the final weights as NumPy arrays.")
+    Path export;
+
+    @Option(names = "--print-every", defaultValue = "10",
+            description = "Print every Nth summary while training (default: ${DEFAULT-VALUE}; 0 = none).")
+    int printEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        if (trainSamples <= 0) {
+            throw new IllegalArgumentException("--train-samples is " + trainSamples + ", expected > 0");
+        }
+        String runId = "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        Topics topics = new Topics(kafka.topicPrefix + runId + ".");
+        LearnerConfig config = learner.toConfig("streamlearn-" + runId, topics, model);
+        Mnist train = data.load(Mnist.Split.TRAIN);
+        Mnist test = data.load(Mnist.Split.TEST);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            interrupted.countDown();
+            try {
+                main.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "run-shutdown"));
+
+        try (KafkaCluster cluster = kafka.connect(); TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
+            System.err.println("run " + runId + ": Kafka at " + cluster.bootstrapServers()
+                    + (cluster.isEmbedded() ? " (embedded, data in " + kafka.kafkaDir + ")" : ""));
+            admin.createAll(topics, (short) 1);
+            produce(cluster, topics.train(), train, trainSamples);
+            produce(cluster, topics.test(), test, 0);
+            long endOffset = admin.endOffset(topics.train().name());
+
+            SummaryConsumer monitor = new SummaryConsumer(cluster.clientProperties(), topics.monitor(), true);
+            AtomicLong monitorRecords = new AtomicLong();
+            AtomicReference<TrainingSummary> lastSummary = new AtomicReference<>();
+            Set<String> alerts = new LinkedHashSet<>();
+            Thread monitorThread = new Thread(() -> monitor.run(summary -> {
+                long count = monitorRecords.incrementAndGet();
+                lastSummary.set(summary);
+                synchronized (alerts) {
+                    alerts.addAll(summary.getAlerts());
+                }
+                if (printEvery > 0 && count % printEvery == 0) {
+                    System.err.println(SummaryFormat.LINE.format(summary));
+                }
+            }), "monitor");
+            monitorThread.start();
+
+            Learner running = new Learner(cluster.clientProperties(), config, learner.stateDir);
+            long start = System.nanoTime();
+            running.start();
+            System.err.println("learner " + config.applicationId() + ": " + config.model().describe());
+            boolean finished = EndOfInput.await(running, admin, config, endOffset, interrupted);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            running.close();
+            long expectedSummaries = trainSamples / config.summaryInterval();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (finished && monitorRecords.get() < expectedSummaries && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            monitor.stop();
+            monitorThread.join(10_000);
+            monitor.close();
+            if (running.failure() != null) {
+                System.err.println("learner failed: " + running.failure());
+                return 1;
+            }
+            if (!finished) {
+                System.err.println("run " + runId + " interrupted; its topics keep what was done (prefix "
+                        + topics.prefix() + ")");
+                return 130;
+            }
+            OnlineTrainer trainer = running.liveModel().trainer().orElseThrow();
+            TestSet testSet = TestSet.read(cluster.clientProperties(), topics.test(), Duration.ofMinutes(2));
+            double testAccuracy = new BatchEvaluator(trainer.network(), 1000)
+                    .accuracy(testSet.pixels(), testSet.labels());
+            List<String> alertList;
+            synchronized (alerts) {
+                alertList = new ArrayList<>(alerts);
+            }
+            TrainingSummary last = lastSummary.get();
+            long deadLetters = last == null ? 0 : last.getRejectedRecords() + last.getSkippedUpdates();
+            RunReport result = new RunReport(runId, config.applicationId(), config.model().name(),
+                    config.model().describe(), trainer.updates(), seconds, trainer.updates() / seconds,
+                    trainer.window().cumulativeAccuracy(), testAccuracy, testSet.size(), monitorRecords.get(),
+                    deadLetters, alertList, topics.prefix(), cluster.bootstrapServers());
+            System.out.print(result.text());
+            if (report != null) {
+                result.write(report);
+                System.out.println("report written to " + report);
+            }
+            if (export != null) {
+                Npz.export(trainer.network(), export);
+                System.out.println("weights written to " + export + " (config in " + Npz.configPathFor(export) + ")");
+            }
+            return 0;
+        }
+    }
+
+    private static void produce(KafkaCluster cluster, dev.streamlearn.kafka.Topic<Long, dev.streamlearn.avro.Sample>
+            topic, Mnist split, int limit) {
+        int count = limit == 0 ? split.count() : Math.min(limit, split.count());
+        ProgressBar bar = new ProgressBar(System.err, topic.name(), count);
+        SampleProducer.Result result = new SampleProducer(cluster.clientProperties())
+                .produce(topic, split, new ProduceOptions(limit, false, 0, 1, 0, 0), bar::update);
+        bar.finish(result.sent());
+    }
+}

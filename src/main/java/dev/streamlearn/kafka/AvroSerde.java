@@ -1,0 +1,87 @@
+package dev.streamlearn.kafka;
+
+import dev.streamlearn.avro.ActivationSummary;
+import dev.streamlearn.avro.Alert;
+import dev.streamlearn.avro.AlertState;
+import dev.streamlearn.avro.DeadLetter;
+import dev.streamlearn.avro.Histogram;
+import dev.streamlearn.avro.Sample;
+import dev.streamlearn.avro.TensorStats;
+import dev.streamlearn.avro.TensorSummary;
+import dev.streamlearn.avro.TrainingSummary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.util.ClassSecurityValidator;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Avro single-object encoding (2-byte marker C3 01, 8-byte CRC-64-AVRO schema fingerprint, binary body) for a
+ * generated record class, so any Avro implementation can decode a topic with the {@code .avsc} files and no registry.
+ */
+public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+    static {
+        // Avro 1.12 refuses to instantiate classes it does not trust: trust exactly the generated contract classes.
+        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.DEFAULT,
+                ClassSecurityValidator.builder()
+                        .add(Sample.class).add(TrainingSummary.class).add(TensorSummary.class)
+                        .add(TensorStats.class).add(Histogram.class).add(ActivationSummary.class)
+                        .add(DeadLetter.class).add(Alert.class).add(AlertState.class)
+                        .build()));
+    }
+
+    private final BinaryMessageEncoder<T> encoder;
+    private final BinaryMessageDecoder<T> decoder;
+
+    private AvroSerde(Class<T> type) {
+        var schema = SpecificData.get().getSchema(type);
+        this.encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
+        this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
+    }
+
+    public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
+        return new AvroSerde<>(type);
+    }
+
+    public byte[] encode(T record) {
+        try {
+            ByteBuffer buffer = encoder.encode(record);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + record.getSchema().getName(), e);
+        }
+    }
+
+    /** Decodes single-object bytes; throws with the reason (bad marker, unknown fingerprint, truncated body). */
+    public T decode(byte[] bytes) throws IOException {
+        return decoder.decode(bytes);
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return (topic, record) -> record == null ? null : encode(record);
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            try {
+                return decode(bytes);
+            } catch (IOException | RuntimeException e) {
+                throw new SerializationException("cannot decode a record of " + topic + ": " + e.getMessage(), e);
+            }
+        };
+    }
+}

@@ -1,0 +1,7 @@
+package dev.streamlearn.kafka;
+
+import org.apache.kafka.common.serialization.Serde;
+
+/** A topic name bundled with its key and value serdes, so producers, topologies and tests cannot disagree. */
+public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {
+}

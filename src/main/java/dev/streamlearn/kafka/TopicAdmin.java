@@ -1,0 +1,96 @@
+package dev.streamlearn.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the topics with explicit partitions and retention, and reads end offsets. Samples are kept forever
+ * (training is replayed from them); monitor, alert and dead-letter topics keep seven days by default.
+ */
+public final class TopicAdmin implements AutoCloseable {
+    private static final String SEVEN_DAYS_MS = String.valueOf(TimeUnit.DAYS.toMillis(7));
+    private final Admin admin;
+
+    public TopicAdmin(Properties clientProperties) {
+        Properties properties = new Properties();
+        properties.putAll(clientProperties);
+        properties.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        this.admin = Admin.create(properties);
+    }
+
+    /** Creates every topic of the deployment that does not exist yet. */
+    public void createAll(Topics topics, short replicationFactor) {
+        List<NewTopic> wanted = new ArrayList<>();
+        Map<String, String> forever = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
+                TopicConfig.RETENTION_BYTES_CONFIG, "-1");
+        Map<String, String> week = Map.of(TopicConfig.RETENTION_MS_CONFIG, SEVEN_DAYS_MS);
+        wanted.add(new NewTopic(topics.train().name(), 1, replicationFactor).configs(forever));
+        wanted.add(new NewTopic(topics.test().name(), 1, replicationFactor).configs(forever));
+        wanted.add(new NewTopic(topics.monitor().name(), 1, replicationFactor).configs(week));
+        wanted.add(new NewTopic(topics.deadLetter().name(), 1, replicationFactor).configs(week));
+        wanted.add(new NewTopic(topics.alerts().name(), 1, replicationFactor).configs(week));
+        for (NewTopic topic : wanted) {
+            try {
+                admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + topic.name() + ": "
+                            + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while creating topic " + topic.name(), e);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("the cluster did not create topic " + topic.name() + " within 60 s",
+                        e);
+            }
+        }
+    }
+
+    /** The log-end offset of partition 0 of a topic: the offset the next record will get. */
+    public long endOffset(String topic) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try {
+            return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+                    .get(60, TimeUnit.SECONDS).offset();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the end offset of " + topic + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the end offset of " + topic, e);
+        }
+    }
+
+    /** The offset a consumer group has committed on partition 0 of a topic, or 0 when it has none. */
+    public long committedOffset(String groupId, String topic) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try {
+            var offsets = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
+                    .get(60, TimeUnit.SECONDS);
+            var committed = offsets.get(partition);
+            return committed == null ? 0 : committed.offset();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the offsets of group " + groupId + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the offsets of group " + groupId, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.streamlearn.kafka;
+
+import dev.streamlearn.avro.Alert;
+import dev.streamlearn.avro.DeadLetter;
+import dev.streamlearn.avro.Sample;
+import dev.streamlearn.avro.TrainingSummary;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The topics of one deployment, all named {@code PREFIX + base name}. Keys are longs: the sample id on the sample
+ * topics, the last step on the monitor topic, the input offset on the dead-letter topic, the step on the alert topic.
+ * The training topic has a single partition: one partition is one total order of samples, which is what makes a
+ * model a function of topic offsets.
+ */
+public final class Topics {
+    public static final String TRAIN = "mnist.train";
+    public static final String TEST = "mnist.test";
+    public static final String MONITOR = "learner.monitor";
+    public static final String DEAD_LETTER = "learner.dlq";
+    public static final String ALERTS = "learner.alerts";
+
+    public static final AvroSerde<Sample> SAMPLE_SERDE = AvroSerde.of(Sample.class);
+    public static final AvroSerde<TrainingSummary> SUMMARY_SERDE = AvroSerde.of(TrainingSummary.class);
+    public static final AvroSerde<DeadLetter> DEAD_LETTER_SERDE = AvroSerde.of(DeadLetter.class);
+    public static final AvroSerde<Alert> ALERT_SERDE = AvroSerde.of(Alert.class);
+
+    private final String prefix;
+
+    public Topics(String prefix) {
+        if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
+            throw new IllegalArgumentException("topic prefix '" + prefix + "' may only hold letters, digits, '.', "
+                    + "'_' and '-'");
+        }
+        this.prefix = prefix;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    public Topic<Long, Sample> train() {
+        return new Topic<>(prefix + TRAIN, Serdes.Long(), SAMPLE_SERDE);
+    }
+
+    public Topic<Long, Sample> test() {
+        return new Topic<>(prefix + TEST, Serdes.Long(), SAMPLE_SERDE);
+    }
+
+    /** The training topic read as raw bytes: the learner decodes itself so undecodable records reach the DLQ. */
+    public Topic<byte[], byte[]> trainRaw() {
+        Serde<byte[]> bytes = Serdes.ByteArray();
+        return new Topic<>(prefix + TRAIN, bytes, bytes);
+    }
+
+    public Topic<Long, TrainingSummary> monitor() {
+        return new Topic<>(prefix + MONITOR, Serdes.Long(), SUMMARY_SERDE);
+    }
+
+    public Topic<Long, DeadLetter> deadLetter() {
+        return new Topic<>(prefix + DEAD_LETTER, Serdes.Long(), DEAD_LETTER_SERDE);
+    }
+
+    public Topic<Long, Alert> alerts() {
+        return new Topic<>(prefix + ALERTS, Serdes.Long(), ALERT_SERDE);
+    }
+}

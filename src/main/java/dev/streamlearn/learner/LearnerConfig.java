@@ -1,0 +1,39 @@
+package dev.streamlearn.learner;
+
+import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.model.ModelConfig;
+import java.nio.file.Path;
+
+/**
+ * What a learner needs besides Kafka's own client settings.
+ *
+ * @param applicationId Kafka Streams application id (and consumer group); one id is one training run
+ * @param topics where samples come from and summaries and dead letters go
+ * @param model the network and optimiser to train
+ * @param summaryInterval a summary every this many applied steps, > 0
+ * @param snapshotInterval the model is written to its changelogged store every this many steps, > 0
+ * @param histogramBins bins of every weight and gradient histogram, > 0
+ * @param initFrom NumPy weights to start from instead of the initialiser, or null
+ */
+public record LearnerConfig(String applicationId, Topics topics, ModelConfig model, int summaryInterval,
+                            int snapshotInterval, int histogramBins, Path initFrom) {
+
+    public static final int DEFAULT_SUMMARY_INTERVAL = 100;
+    public static final int DEFAULT_SNAPSHOT_INTERVAL = 1000;
+    public static final int DEFAULT_HISTOGRAM_BINS = 30;
+
+    public LearnerConfig {
+        if (applicationId == null || applicationId.isBlank()) {
+            throw new IllegalArgumentException("application id is empty");
+        }
+        if (summaryInterval <= 0) {
+            throw new IllegalArgumentException("summary interval is " + summaryInterval + ", expected > 0");
+        }
+        if (snapshotInterval <= 0) {
+            throw new IllegalArgumentException("snapshot interval is " + snapshotInterval + ", expected > 0");
+        }
+        if (histogramBins <= 0) {
+            throw new IllegalArgumentException("histogram bins is " + histogramBins + ", expected > 0");
+        }
+    }
+}

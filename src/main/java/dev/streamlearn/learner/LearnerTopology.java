@@ -1,0 +1,47 @@
+package dev.streamlearn.learner;
+
+import dev.streamlearn.avro.DeadLetter;
+import dev.streamlearn.avro.TrainingSummary;
+import dev.streamlearn.kafka.Topics;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/** samples (raw bytes) -> train (one SGD step each, model in a changelogged store) -> summaries | dead letters. */
+public final class LearnerTopology {
+    static final String MODEL_STORE = "model";
+    static final String SOURCE = "samples";
+    static final String PROCESSOR = "train";
+    static final String SUMMARY_SINK = "summaries";
+    static final String DEAD_LETTER_SINK = "dead-letters";
+    /** Model snapshots can be several MB: the changelog must accept them. */
+    public static final int MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
+
+    private LearnerTopology() {
+    }
+
+    public static Topology buildTopology(LearnerConfig config, LiveModel liveModel) {
+        Topics topics = config.topics();
+        Topology topology = new Topology();
+        topology.addSource(SOURCE, topics.trainRaw().keySerde().deserializer(),
+                topics.trainRaw().valueSerde().deserializer(), topics.trainRaw().name());
+        topology.addProcessor(PROCESSOR, () -> new TrainingProcessor(config, liveModel), SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_STORE),
+                        Serdes.String(), Serdes.ByteArray())
+                .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(MAX_SNAPSHOT_BYTES))), PROCESSOR);
+        topology.addSink(SUMMARY_SINK, topics.monitor().name(), Serdes.Long().serializer(),
+                valueSerializer(TrainingSummary.class, Topics.SUMMARY_SERDE.serializer()), PROCESSOR);
+        topology.addSink(DEAD_LETTER_SINK, topics.deadLetter().name(), Serdes.Long().serializer(),
+                valueSerializer(DeadLetter.class, Topics.DEAD_LETTER_SERDE.serializer()), PROCESSOR);
+        return topology;
+    }
+
+    /** The processor forwards several record types; each sink serialises the one type routed to it. */
+    private static <T extends SpecificRecord> Serializer<SpecificRecord> valueSerializer(Class<T> type,
+                                                                                       Serializer<T> serializer) {
+        return (topic, value) -> serializer.serialize(topic, type.cast(value));
+    }
+}

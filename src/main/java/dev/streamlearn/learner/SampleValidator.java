@@ -1,0 +1,53 @@
+package dev.streamlearn.learner;
+
+import dev.streamlearn.avro.Sample;
+import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.model.ModelConfig;
+
+/**
+ * Turns raw record bytes into a sample the model can take, or into the reason it cannot. Nothing here touches the
+ * model, so a refused record leaves it bitwise as it was.
+ */
+final class SampleValidator {
+    private final int inputSize;
+    private final int classes;
+
+    SampleValidator(ModelConfig model) {
+        this.inputSize = model.inputSize();
+        this.classes = model.objective().isBinary() ? 10 : model.outputSize();
+    }
+
+    /** The outcome of checking one record: a sample, or the stage and reason of its refusal. */
+    record Checked(Sample sample, String stage, String reason, Throwable cause) {
+        boolean accepted() {
+            return sample != null;
+        }
+    }
+
+    Checked check(byte[] value) {
+        if (value == null) {
+            return new Checked(null, "decode", "record has a null value", null);
+        }
+        Sample sample;
+        try {
+            sample = Topics.SAMPLE_SERDE.decode(value);
+        } catch (Exception e) {
+            return new Checked(null, "decode", "not an Avro single-object encoded Sample: " + e.getMessage(), e);
+        }
+        int pixels = sample.getPixels().remaining();
+        if ((long) sample.getRows() * sample.getCols() != pixels) {
+            return new Checked(null, "validate", "pixels has " + pixels + " bytes, expected rows x cols = "
+                    + sample.getRows() + " x " + sample.getCols() + " = " + (long) sample.getRows() * sample.getCols(),
+                    null);
+        }
+        if (pixels != inputSize) {
+            return new Checked(null, "validate", "sample has " + pixels + " pixels, the model takes " + inputSize,
+                    null);
+        }
+        if (sample.getLabel() < 0 || sample.getLabel() >= classes) {
+            return new Checked(null, "validate", "label " + sample.getLabel() + " is outside the model's classes 0.."
+                    + (classes - 1), null);
+        }
+        return new Checked(sample, null, null, null);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.streamlearn.learner;
+
+import dev.streamlearn.avro.ActivationSummary;
+import dev.streamlearn.avro.Histogram;
+import dev.streamlearn.avro.TensorStats;
+import dev.streamlearn.avro.TensorSummary;
+import dev.streamlearn.avro.TrainingSummary;
+import dev.streamlearn.model.FloatTensor;
+import dev.streamlearn.model.OnlineTrainer;
+import dev.streamlearn.model.TensorStatistics;
+import dev.streamlearn.model.TrainingWindow;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the {@link TrainingSummary} of a window right after its last step, while the layer buffers still hold
+ * that step's activations and deltas (so its gradient can be rebuilt without having been stored).
+ */
+final class SummaryFactory {
+    private final String applicationId;
+    private final String inputTopic;
+    private final int histogramBins;
+    private final List<FloatTensor> gradientScratch = new ArrayList<>();
+
+    SummaryFactory(String applicationId, String inputTopic, int histogramBins) {
+        this.applicationId = applicationId;
+        this.inputTopic = inputTopic;
+        this.histogramBins = histogramBins;
+    }
+
+    /** Where the window's records came from and when. */
+    record WindowSpan(int partition, long firstOffset, long lastOffset, long firstEventTime, long lastEventTime,
+                      long startNanos) {
+    }
+
+    TrainingSummary build(OnlineTrainer trainer, WindowSpan span, long rejected, long skipped) {
+        TrainingWindow window = trainer.window();
+        long lastStep = trainer.updates();
+        double seconds = (System.nanoTime() - span.startNanos()) / 1e9;
+        return TrainingSummary.newBuilder()
+                .setApplicationId(applicationId)
+                .setModel(trainer.config().describe())
+                .setFirstStep(lastStep - window.steps() + 1)
+                .setLastStep(lastStep)
+                .setInputTopic(inputTopic)
+                .setInputPartition(span.partition())
+                .setFirstOffset(span.firstOffset())
+                .setLastOffset(span.lastOffset())
+                .setFirstEventTime(java.time.Instant.ofEpochMilli(span.firstEventTime()))
+                .setLastEventTime(java.time.Instant.ofEpochMilli(span.lastEventTime()))
+                .setProcessedAt(java.time.Instant.now())
+                .setSamplesPerSecond(seconds > 0 ? window.steps() / seconds : 0)
+                .setLearningRate(trainer.lastLearningRate())
+                .setLossMean(window.lossMean())
+                .setLossEma(window.lossEma())
+                .setAccuracyWindow(window.accuracy())
+                .setAccuracyCumulative(window.cumulativeAccuracy())
+                .setTestAccuracy(null)
+                .setRejectedRecords(rejected)
+                .setSkippedUpdates(skipped)
+                .setTensors(tensors(trainer))
+                .setActivations(activations(window))
+                .setAlerts(List.of())
+                .build();
+    }
+
+    private List<TensorSummary> tensors(OnlineTrainer trainer) {
+        List<FloatTensor> parameters = trainer.network().parameters();
+        List<String> names = trainer.network().parameterNames();
+        double[] ratios = trainer.lastUpdateRatios();
+        if (gradientScratch.isEmpty()) {
+            for (FloatTensor parameter : parameters) {
+                gradientScratch.add(FloatTensor.zeros(parameter.shape()));
+            }
+        }
+        List<TensorSummary> summaries = new ArrayList<>(parameters.size());
+        for (int t = 0; t < parameters.size(); t++) {
+            FloatTensor gradient = gradientScratch.get(t);
+            trainer.network().lastGradient(t, gradient);
+            List<Integer> shape = new ArrayList<>();
+            for (int d : parameters.get(t).shape()) {
+                shape.add(d);
+            }
+            summaries.add(TensorSummary.newBuilder()
+                    .setName(names.get(t))
+                    .setLayer(t / 2 + 1)
+                    .setShape(shape)
+                    .setValues(stats(TensorStatistics.of(parameters.get(t), histogramBins)))
+                    .setGradient(stats(TensorStatistics.of(gradient, histogramBins)))
+                    .setGradientMeanAbsWindow(trainer.window().gradientMeanAbs(t))
+                    .setUpdateRatio(ratios[t])
+                    .build());
+        }
+        return summaries;
+    }
+
+    private static TensorStats stats(TensorStatistics s) {
+        List<Float> edges = new ArrayList<>(s.edges().length);
+        for (float edge : s.edges()) {
+            edges.add(edge);
+        }
+        List<Long> counts = new ArrayList<>(s.counts().length);
+        for (long count : s.counts()) {
+            counts.add(count);
+        }
+        return TensorStats.newBuilder()
+                .setMean(s.mean()).setStd(s.std()).setMin(s.min()).setMax(s.max()).setL2Norm(s.l2Norm())
+                .setZeroFraction(s.zeroFraction()).setNonFiniteCount(s.nonFiniteCount())
+                .setHistogram(Histogram.newBuilder().setEdges(edges).setCounts(counts).build())
+                .build();
+    }
+
+    private static List<ActivationSummary> activations(TrainingWindow window) {
+        List<ActivationSummary> layers = new ArrayList<>(window.layerCount());
+        for (int l = 0; l < window.layerCount(); l++) {
+            List<Float> units = new ArrayList<>();
+            for (float value : window.unitGradientMeanAbs(l)) {
+                units.add(value);
+            }
+            layers.add(ActivationSummary.newBuilder()
+                    .setLayer(l + 1)
+                    .setActivation(window.activationName(l))
+                    .setMean(window.activationMean(l))
+                    .setStd(window.activationStd(l))
+                    .setDeadFraction(window.deadFraction(l))
+                    .setSaturatedFraction(window.saturatedFraction(l))
+                    .setUnitGradientMeanAbs(units)
+                    .build());
+        }
+        return layers;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.streamlearn.model;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A dense float32 tensor held in an ND4J array, with a cached native pointer for BLAS calls and a
+ * {@link FloatBuffer} over the same memory for Java loops.
+ *
+ * <p>Only whole (non-view) arrays are wrapped: a view's {@code asNioFloat()} ignores its offset, so views would
+ * silently alias the wrong elements. The array stays referenced here so its native memory outlives the pointer.
+ */
+public final class FloatTensor {
+    private final INDArray array;
+    private final FloatPointer pointer;
+    private final FloatBuffer buffer;
+    private final int[] shape;
+    private final int length;
+
+    private FloatTensor(INDArray array, int[] shape) {
+        this.array = array;
+        this.shape = shape.clone();
+        this.length = Math.toIntExact(array.length());
+        this.pointer = new FloatPointer(array.data().addressPointer());
+        this.pointer.capacity(length).limit(length);
+        this.buffer = pointer.asBuffer();
+    }
+
+    /** A zero-filled tensor of the given shape. */
+    public static FloatTensor zeros(int... shape) {
+        if (shape.length == 0) {
+            throw new IllegalArgumentException("a tensor needs at least one dimension");
+        }
+        long[] longShape = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] <= 0) {
+                throw new IllegalArgumentException("dimension " + i + " is " + shape[i] + ", expected > 0 in "
+                        + Arrays.toString(shape));
+            }
+            longShape[i] = shape[i];
+        }
+        return new FloatTensor(Nd4j.zeros(DataType.FLOAT, longShape), shape);
+    }
+
+    /** A tensor holding a copy of {@code values}, shaped {@code shape}. */
+    public static FloatTensor of(float[] values, int... shape) {
+        FloatTensor tensor = zeros(shape);
+        tensor.copyFrom(values);
+        return tensor;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public float get(int index) {
+        return buffer.get(index);
+    }
+
+    public void set(int index, float value) {
+        buffer.put(index, value);
+    }
+
+    /** The native memory, for BLAS calls. */
+    FloatPointer pointer() {
+        return pointer;
+    }
+
+    /** The ND4J array behind this tensor (shares memory). */
+    public INDArray array() {
+        return array;
+    }
+
+    public void copyFrom(float[] values) {
+        if (values.length != length) {
+            throw new IllegalArgumentException("got " + values.length + " values for a tensor of "
+                    + length + " elements " + Arrays.toString(shape));
+        }
+        buffer.put(0, values);
+    }
+
+    public void copyFrom(FloatTensor other) {
+        if (other.length != length) {
+            throw new IllegalArgumentException("cannot copy " + other.length + " elements into " + length);
+        }
+        Blas.copy(other, this);
+    }
+
+    public void fill(float value) {
+        for (int i = 0; i < length; i++) {
+            buffer.put(i, value);
+        }
+    }
+
+    public float[] toArray() {
+        float[] values = new float[length];
+        buffer.get(0, values);
+        return values;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.streamlearn.model;
+
+/**
+ * The gradient of one parameter tensor for one sample.
+ *
+ * <p>At batch size 1 a dense layer's weight gradient is the outer product of its input and its delta, so it is kept
+ * in that factored form: plain SGD adds it to the weights with one BLAS rank-1 update and never writes the full
+ * matrix. Optimisers that need element-wise access {@link #copyTo copy} it out.
+ */
+public interface Gradient {
+
+    /** target += alpha * g. */
+    void addTo(FloatTensor target, float alpha);
+
+    /** target = g. */
+    void copyTo(FloatTensor target);
+
+    /** Sum of squared elements, for global-norm clipping and monitoring. */
+    double sumOfSquares();
+
+    /** Whether every element is finite. */
+    boolean isFinite();
+
+    /** Mean of |g| over all elements. */
+    double meanAbs();
+
+    /** The weight gradient delta input^T of a dense layer, shaped like its weights [fanOut, fanIn]. */
+    final class OuterProduct implements Gradient {
+        private final FloatTensor delta;
+        private final int fanOut;
+        private final FloatTensor input;
+        private final int fanIn;
+
+        OuterProduct(FloatTensor delta, int fanOut, FloatTensor input, int fanIn) {
+            this.delta = delta;
+            this.fanOut = fanOut;
+            this.input = input;
+            this.fanIn = fanIn;
+        }
+
+        @Override
+        public void addTo(FloatTensor target, float alpha) {
+            Blas.rankOneUpdate(alpha, delta, fanOut, input, fanIn, target);
+        }
+
+        @Override
+        public void copyTo(FloatTensor target) {
+            Blas.matMul(delta, input, fanOut, 1, fanIn, 0f, target);
+        }
+
+        @Override
+        public double sumOfSquares() {
+            return Vectors.sumOfSquares(delta, fanOut) * Vectors.sumOfSquares(input, fanIn);
+        }
+
+        /** The input was finite when the loss was (the forward pass carries any NaN into it): check delta only. */
+        @Override
+        public boolean isFinite() {
+            return Vectors.isFinite(delta, fanOut);
+        }
+
+        @Override
+        public double meanAbs() {
+            // |y_i x_j| = |y_i| |x_j|, so the mean factorises.
+            return Vectors.meanAbs(delta, fanOut) * Vectors.meanAbs(input, fanIn);
+        }
+    }
+
+    /** A gradient stored element by element: a bias gradient, or a materialised (clipped, decayed) one. */
+    final class Dense implements Gradient {
+        private final FloatTensor values;
+        private final int length;
+
+        Dense(FloatTensor values, int length) {
+            this.values = values;
+            this.length = length;
+        }
+
+        @Override
+        public void addTo(FloatTensor target, float alpha) {
+            Blas.axpy(alpha, values, target);
+        }
+
+        @Override
+        public void copyTo(FloatTensor target) {
+            Blas.copy(values, target);
+        }
+
+        @Override
+        public double sumOfSquares() {
+            return Vectors.sumOfSquares(values, length);
+        }
+
+        @Override
+        public boolean isFinite() {
+            return Vectors.isFinite(values, length);
+        }
+
+        @Override
+        public double meanAbs() {
+            return Vectors.meanAbs(values, length);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.streamlearn.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The compact binary form of a trainer: configuration (JSON), update count, cumulative accuracy figures, every
+ * parameter tensor and every optimiser state tensor, floats stored bit for bit. Layout (little-endian):
+ * magic "SLM1", config length + UTF-8 JSON, updates, totalSteps, totalCorrect, lossEma, tensor count, then each
+ * tensor as length + floats.
+ */
+public final class ModelSnapshot {
+    private static final int MAGIC = 0x314d4c53; // "SLM1" read little-endian
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ModelSnapshot() {
+    }
+
+    public static byte[] write(OnlineTrainer trainer) {
+        byte[] config = configJson(trainer.config()).getBytes(StandardCharsets.UTF_8);
+        List<FloatTensor> tensors = tensorsOf(trainer);
+        long size = 4 + 4 + config.length + 8 * 4 + 4;
+        for (FloatTensor tensor : tensors) {
+            size += 4 + 4L * tensor.length();
+        }
+        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
+        out.putInt(MAGIC).putInt(config.length).put(config);
+        TrainingWindow window = trainer.window();
+        out.putLong(trainer.updates()).putLong(window.totalSteps()).putLong(window.totalCorrect())
+                .putDouble(window.lossEma());
+        out.putInt(tensors.size());
+        for (FloatTensor tensor : tensors) {
+            out.putInt(tensor.length());
+            out.asFloatBuffer().put(tensor.toArray());
+            out.position(out.position() + 4 * tensor.length());
+        }
+        return out.array();
+    }
+
+    public static OnlineTrainer read(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes.length < 8 || in.getInt() != MAGIC) {
+            throw new IllegalArgumentException("not a streamlearn model snapshot (bad magic number)");
+        }
+        byte[] config = new byte[in.getInt()];
+        in.get(config);
+        OnlineTrainer trainer = new OnlineTrainer(parseConfig(new String(config, StandardCharsets.UTF_8)));
+        trainer.restoreUpdates(in.getLong());
+        long totalSteps = in.getLong();
+        long totalCorrect = in.getLong();
+        trainer.window().restoreTotals(totalSteps, totalCorrect, in.getDouble());
+        List<FloatTensor> tensors = tensorsOf(trainer);
+        int count = in.getInt();
+        if (count != tensors.size()) {
+            throw new IllegalArgumentException("snapshot holds " + count + " tensors, its model has "
+                    + tensors.size());
+        }
+        for (FloatTensor tensor : tensors) {
+            int length = in.getInt();
+            if (length != tensor.length()) {
+                throw new IllegalArgumentException("snapshot tensor has " + length + " floats, expected "
+                        + tensor.length());
+            }
+            float[] values = new float[length];
+            in.asFloatBuffer().get(values);
+            in.position(in.position() + 4 * length);
+            tensor.copyFrom(values);
+        }
+        return trainer;
+    }
+
+    private static List<FloatTensor> tensorsOf(OnlineTrainer trainer) {
+        List<FloatTensor> tensors = new java.util.ArrayList<>(trainer.network().parameters());
+        tensors.addAll(trainer.optimiser().state());
+        return tensors;
+    }
+
+    public static String configJson(ModelConfig config) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write model config as JSON", e);
+        }
+    }
+
+    public static ModelConfig parseConfig(String json) {
+        try {
+            return JSON.readValue(json, ModelConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("bad model config JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

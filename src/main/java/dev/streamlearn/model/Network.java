@@ -1,0 +1,132 @@
+package dev.streamlearn.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stack of dense layers with an output head, evaluated one sample at a time. Holds the parameters in model order
+ * (W1, b1, W2, b2, ...) and, for each, a gradient object bound to the layer buffers that the backward pass fills.
+ */
+public final class Network {
+    private final ModelConfig config;
+    private final Objective objective;
+    private final List<DenseLayer> layers = new ArrayList<>();
+    private final FloatTensor input;
+    private final List<FloatTensor> parameters = new ArrayList<>();
+    private final List<Gradient> gradients = new ArrayList<>();
+    private final List<String> parameterNames = new ArrayList<>();
+
+    public Network(ModelConfig config) {
+        Blas.init();
+        this.config = config;
+        this.objective = config.objective();
+        List<Integer> widths = config.layers();
+        this.input = FloatTensor.zeros(widths.get(0));
+        Activation hidden = config.hiddenActivation();
+        FloatTensor previousOutput = input;
+        for (int l = 1; l < widths.size(); l++) {
+            boolean isOutput = l == widths.size() - 1;
+            DenseLayer layer = new DenseLayer(widths.get(l - 1), widths.get(l), isOutput ? null : hidden);
+            layers.add(layer);
+            parameters.add(layer.weights);
+            parameters.add(layer.bias);
+            parameterNames.add("W" + l);
+            parameterNames.add("b" + l);
+            gradients.add(new Gradient.OuterProduct(layer.delta, layer.fanOut, previousOutput, layer.fanIn));
+            gradients.add(new Gradient.Dense(layer.delta, layer.fanOut));
+            previousOutput = layer.output;
+        }
+        initialise();
+    }
+
+    private void initialise() {
+        SeededRandom random = new SeededRandom(config.seed());
+        Initialiser weightInit = Initialiser.parse(config.weightInit());
+        Initialiser firstInit = config.firstLayerWeightInit() == null
+                ? weightInit : Initialiser.parse(config.firstLayerWeightInit());
+        Initialiser biasInit = Initialiser.parse(config.biasInit());
+        for (int l = 0; l < layers.size(); l++) {
+            DenseLayer layer = layers.get(l);
+            (l == 0 ? firstInit : weightInit).fill(layer.weights, layer.fanIn, layer.fanOut, random);
+            biasInit.fill(layer.bias, layer.fanIn, layer.fanOut, random);
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** The input buffer the next {@link #forward()} reads. */
+    FloatTensor input() {
+        return input;
+    }
+
+    /**
+     * Parameters in model order W1, b1, W2, b2, ... (live: they change as the model trains). Weights are stored
+     * [fanOut, fanIn]; {@link Npz} exports them transposed, [fan_in, fan_out].
+     */
+    public List<FloatTensor> parameters() {
+        return List.copyOf(parameters);
+    }
+
+    public List<String> parameterNames() {
+        return List.copyOf(parameterNames);
+    }
+
+    /** Writes the raw gradient of parameter t from the last back-propagation into target (same shape). */
+    public void lastGradient(int t, FloatTensor target) {
+        gradients.get(t).copyTo(target);
+    }
+
+    /** Gradients of the last {@link #backward()}, same order as {@link #parameters()}. */
+    List<Gradient> gradients() {
+        return gradients;
+    }
+
+    int layerCount() {
+        return layers.size();
+    }
+
+    DenseLayer layer(int index) {
+        return layers.get(index);
+    }
+
+    void forward() {
+        FloatTensor activations = input;
+        for (DenseLayer layer : layers) {
+            layer.forward(activations);
+            activations = layer.output;
+        }
+    }
+
+    /** Loss of the last forward pass against target; fills the output layer's delta. */
+    float lossAndGradient(int target) {
+        DenseLayer output = layers.get(layers.size() - 1);
+        return objective.lossAndGradient(output.preActivation, output.fanOut, target, output.delta);
+    }
+
+    /** Back-propagates the output delta to every layer. */
+    void backward() {
+        for (int l = layers.size() - 1; l > 0; l--) {
+            layers.get(l).backward(layers.get(l - 1));
+        }
+    }
+
+    /** The prediction of the last forward pass. */
+    int predicted() {
+        DenseLayer output = layers.get(layers.size() - 1);
+        return objective.predict(output.preActivation, 0, output.fanOut);
+    }
+
+    /** The target the head trains towards for a class label (binary heads: 1 for the positive class, else 0). */
+    int target(int label) {
+        if (objective.isBinary()) {
+            return label == config.positiveClass() ? 1 : 0;
+        }
+        if (label < 0 || label >= config.outputSize()) {
+            throw new IllegalArgumentException("label " + label + " is outside the model's classes 0.."
+                    + (config.outputSize() - 1));
+        }
+        return label;
+    }
+}

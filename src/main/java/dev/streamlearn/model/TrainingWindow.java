@@ -1,0 +1,206 @@
+package dev.streamlearn.model;
+
+import java.util.Arrays;
+
+/**
+ * Running statistics of the steps since the last {@link #reset()} (the monitoring window), plus the cumulative
+ * prequential accuracy and loss moving average since training began. Recording a step costs O(sum of layer widths),
+ * never O(parameters).
+ */
+public final class TrainingWindow {
+    /** Per-unit vectors are cut to this many units so a summary stays small for wide layers. */
+    public static final int MAX_UNITS = 256;
+    /** Smoothing of the loss moving average. */
+    public static final double LOSS_EMA_ALPHA = 0.01;
+
+    private final Network network;
+    private final int layerCount;
+    private long steps;
+    private double lossSum;
+    private long correct;
+    private final double[] activationSum;
+    private final double[] activationSquares;
+    private final long[] activationCount;
+    private final long[] dead;
+    private final long[] saturated;
+    private final double[][] unitGradientAbs;
+    private final double[] gradientMeanAbs;
+    private long totalSteps;
+    private long totalCorrect;
+    private double lossEma = Double.NaN;
+
+    TrainingWindow(Network network) {
+        this.network = network;
+        this.layerCount = network.layerCount();
+        this.activationSum = new double[layerCount];
+        this.activationSquares = new double[layerCount];
+        this.activationCount = new long[layerCount];
+        this.dead = new long[layerCount];
+        this.saturated = new long[layerCount];
+        this.unitGradientAbs = new double[layerCount][];
+        for (int l = 0; l < layerCount; l++) {
+            unitGradientAbs[l] = new double[Math.min(MAX_UNITS, network.layer(l).fanOut)];
+        }
+        this.gradientMeanAbs = new double[2 * layerCount];
+    }
+
+    /**
+     * Records one applied step, right after back-propagation.
+     *
+     * @param inputMeanAbs mean |x| of the sample's input vector
+     */
+    void record(float loss, boolean wasCorrect, double inputMeanAbs) {
+        steps++;
+        totalSteps++;
+        lossSum += loss;
+        lossEma = Double.isNaN(lossEma) ? loss : (1 - LOSS_EMA_ALPHA) * lossEma + LOSS_EMA_ALPHA * loss;
+        if (wasCorrect) {
+            correct++;
+            totalCorrect++;
+        }
+        double layerInputMeanAbs = inputMeanAbs;
+        for (int l = 0; l < layerCount; l++) {
+            DenseLayer layer = network.layer(l);
+            double deltaAbsSum = 0;
+            double[] units = unitGradientAbs[l];
+            for (int u = 0; u < layer.fanOut; u++) {
+                float magnitude = Math.abs(layer.delta.get(u));
+                deltaAbsSum += magnitude;
+                if (u < units.length) {
+                    units[u] += magnitude;
+                }
+            }
+            double deltaMeanAbs = deltaAbsSum / layer.fanOut;
+            // The raw weight gradient is delta x^T and |d_i x_j| = |d_i| |x_j|: its mean |g| factorises.
+            gradientMeanAbs[2 * l] += deltaMeanAbs * layerInputMeanAbs;
+            gradientMeanAbs[2 * l + 1] += deltaMeanAbs;
+            layerInputMeanAbs = recordActivations(l, layer);
+        }
+    }
+
+    /** Accumulates layer l's output statistics and returns the mean |a| of this step. */
+    private double recordActivations(int l, DenseLayer layer) {
+        FloatTensor output = layer.output;
+        Activation activation = layer.activation;
+        double sum = 0;
+        double absSum = 0;
+        double squares = 0;
+        long zeros = 0;
+        long saturatedUnits = 0;
+        for (int u = 0; u < layer.fanOut; u++) {
+            float a = output.get(u);
+            sum += a;
+            absSum += Math.abs(a);
+            squares += a * a;
+            if (activation == Activation.RELU && a == 0f) {
+                zeros++;
+            } else if (activation == Activation.TANH && Math.abs(a) > 0.99f) {
+                saturatedUnits++;
+            } else if (activation == Activation.SIGMOID && (a < 0.01f || a > 0.99f)) {
+                saturatedUnits++;
+            }
+        }
+        activationSum[l] += sum;
+        activationSquares[l] += squares;
+        activationCount[l] += layer.fanOut;
+        dead[l] += zeros;
+        saturated[l] += saturatedUnits;
+        return absSum / layer.fanOut;
+    }
+
+    /** Starts a new window; cumulative figures carry on. */
+    public void reset() {
+        steps = 0;
+        lossSum = 0;
+        correct = 0;
+        Arrays.fill(activationSum, 0);
+        Arrays.fill(activationSquares, 0);
+        Arrays.fill(activationCount, 0);
+        Arrays.fill(dead, 0);
+        Arrays.fill(saturated, 0);
+        for (double[] units : unitGradientAbs) {
+            Arrays.fill(units, 0);
+        }
+        Arrays.fill(gradientMeanAbs, 0);
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    public double lossMean() {
+        return steps == 0 ? Double.NaN : lossSum / steps;
+    }
+
+    public double lossEma() {
+        return lossEma;
+    }
+
+    public double accuracy() {
+        return steps == 0 ? Double.NaN : (double) correct / steps;
+    }
+
+    public double cumulativeAccuracy() {
+        return totalSteps == 0 ? Double.NaN : (double) totalCorrect / totalSteps;
+    }
+
+    public long totalSteps() {
+        return totalSteps;
+    }
+
+    public long totalCorrect() {
+        return totalCorrect;
+    }
+
+    /** Restores the cumulative figures from a snapshot. */
+    void restoreTotals(long steps, long correctSteps, double ema) {
+        this.totalSteps = steps;
+        this.totalCorrect = correctSteps;
+        this.lossEma = ema;
+    }
+
+    public int layerCount() {
+        return layerCount;
+    }
+
+    /** Name of layer l's activation ("identity" for the output layer, whose logits go to the head). */
+    public String activationName(int l) {
+        Activation activation = network.layer(l).activation;
+        return activation == null ? "identity" : activation.flagName();
+    }
+
+    public double activationMean(int l) {
+        return activationSum[l] / activationCount[l];
+    }
+
+    public double activationStd(int l) {
+        double mean = activationMean(l);
+        return Math.sqrt(Math.max(0, activationSquares[l] / activationCount[l] - mean * mean));
+    }
+
+    public double deadFraction(int l) {
+        return (double) dead[l] / activationCount[l];
+    }
+
+    public double saturatedFraction(int l) {
+        return (double) saturated[l] / activationCount[l];
+    }
+
+    /** Mean |dL/db| of each unit of layer l over the window (at most {@link #MAX_UNITS}). */
+    public float[] unitGradientMeanAbs(int l) {
+        double[] sums = unitGradientAbs[l];
+        float[] means = new float[sums.length];
+        for (int u = 0; u < sums.length; u++) {
+            means[u] = (float) (sums[u] / steps);
+        }
+        return means;
+    }
+
+    /**
+     * Mean |g| over the window of parameter tensor t (model order W1, b1, ...), of the raw back-propagated gradient
+     * (before any L2 term or clipping).
+     */
+    public double gradientMeanAbs(int t) {
+        return gradientMeanAbs[t] / steps;
+    }
+}
