@@ -115,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
             monitorThread.start();
             Learner learner = new Learner(cluster.clientProperties(), learnerConfig, work.resolve("streams"));
             learner.start();
-            EndOfInput.await(learner, admin, learnerConfig, admin.endOffset(topics.train().name()),
+            learner.awaitCommitted(admin, admin.endOffset(topics.train().name()),
                     new CountDownLatch(1));
             learner.close();
             long wait = System.nanoTime() + 10_000_000_000L;

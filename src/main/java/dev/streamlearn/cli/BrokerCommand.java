@@ -3,7 +3,6 @@ package dev.streamlearn.cli;
 import dev.streamlearn.kafka.EmbeddedKafka;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,15 +19,11 @@ final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
-        EmbeddedKafka broker = EmbeddedKafka.start(kafkaDir, port);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.close();
-            stopped.countDown();
-        }, "broker-shutdown"));
-        System.out.println("Kafka broker (KRaft) running, bootstrap servers " + broker.bootstrapServers()
-                + ", data in " + kafkaDir + "; Ctrl-C stops it");
-        stopped.await();
+        try (ShutdownSignal signal = new ShutdownSignal(); EmbeddedKafka broker = EmbeddedKafka.start(kafkaDir, port)) {
+            System.out.println("Kafka broker (KRaft) running, bootstrap servers " + broker.bootstrapServers()
+                    + ", data in " + kafkaDir + "; Ctrl-C stops it");
+            signal.requested().await();
+        }
         return 0;
     }
 }

@@ -7,7 +7,6 @@ import dev.streamlearn.learner.LearnerConfig;
 import dev.streamlearn.model.Npz;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,20 +34,16 @@ final class LearnCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LearnerConfig config = learner.toConfig("streamlearn-learner", kafka.topics(), model);
-        try (KafkaCluster cluster = kafka.connect(); TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
+        try (ShutdownSignal signal = new ShutdownSignal();
+             KafkaCluster cluster = kafka.connect();
+             TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
             admin.createAll(config.topics(), (short) 1);
             long end = admin.endOffset(config.topics().train().name());
             Learner running = new Learner(cluster.clientProperties(), config, learner.stateDir);
-            CountDownLatch interrupted = new CountDownLatch(1);
-            Thread main = Thread.currentThread();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                interrupted.countDown();
-                joinQuietly(main);
-            }, "learn-shutdown"));
             running.start();
             System.err.println("learner " + config.applicationId() + " training " + config.model().describe()
                     + " on " + config.topics().train().name() + (stopAtEnd ? " up to offset " + end : ""));
-            EndOfInput.await(running, admin, config, stopAtEnd ? end : Long.MAX_VALUE, interrupted);
+            running.awaitCommitted(admin, stopAtEnd ? end : Long.MAX_VALUE, signal.requested());
             running.close();
             if (running.failure() != null) {
                 System.err.println("learner failed: " + running.failure());
@@ -60,14 +55,6 @@ final class LearnCommand implements Callable<Integer> {
                 System.err.println("weights written to " + export);
             }
             return 0;
-        }
-    }
-
-    private static void joinQuietly(Thread thread) {
-        try {
-            thread.join(60_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

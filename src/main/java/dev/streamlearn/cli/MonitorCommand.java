@@ -26,16 +26,9 @@ final class MonitorCommand implements Callable<Integer> {
         try (KafkaCluster cluster = kafka.connect();
              SummaryConsumer consumer = new SummaryConsumer(cluster.clientProperties(), kafka.topics().monitor(),
                      fromBeginning)) {
-            Thread main = Thread.currentThread();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                consumer.stop();
-                try {
-                    main.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "monitor-shutdown"));
-            consumer.run(summary -> System.out.println(format.format(summary)));
+            try (ShutdownSignal signal = new ShutdownSignal(consumer::stop)) {
+                consumer.run(summary -> System.out.println(format.format(summary)));
+            }
         }
         return 0;
     }

@@ -1,7 +1,9 @@
 package dev.streamlearn.cli;
 
+import dev.streamlearn.avro.Sample;
 import dev.streamlearn.data.Mnist;
 import dev.streamlearn.kafka.KafkaCluster;
+import dev.streamlearn.kafka.Topic;
 import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.producer.ProduceOptions;
@@ -56,27 +58,19 @@ final class ProduceCommand implements Callable<Integer> {
             }
             var topic = which == Mnist.Split.TRAIN ? topics.train() : topics.test();
             SampleProducer producer = new SampleProducer(cluster.clientProperties());
-            Thread main = Thread.currentThread();
-            Thread hook = new Thread(() -> {
-                producer.requestStop();
-                joinQuietly(main);
-            }, "produce-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            int perEpoch = limit == 0 ? samples.count() : Math.min(limit, samples.count());
-            ProgressBar bar = new ProgressBar(System.err, topic.name(), (long) perEpoch * epochs - startId);
-            SampleProducer.Result result = producer.produce(topic, samples, options, bar::update);
-            bar.finish(result.sent());
-            System.out.printf(Locale.ROOT, "sent %,d samples to %s in %.1f s (%,.0f samples/s)%n", result.sent(),
-                    topic.name(), result.seconds(), result.samplesPerSecond());
-            return 0;
+            try (ShutdownSignal signal = new ShutdownSignal(producer::requestStop)) {
+                return produce(producer, topic, samples, options);
+            }
         }
     }
 
-    private static void joinQuietly(Thread thread) {
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    private int produce(SampleProducer producer, Topic<Long, Sample> topic, Mnist samples, ProduceOptions options) {
+        int perEpoch = limit == 0 ? samples.count() : Math.min(limit, samples.count());
+        ProgressBar bar = new ProgressBar(System.err, topic.name(), (long) perEpoch * epochs - startId);
+        SampleProducer.Result result = producer.produce(topic, samples, options, bar::update);
+        bar.finish(result.sent());
+        System.out.printf(Locale.ROOT, "sent %,d samples to %s in %.1f s (%,.0f samples/s)%n", result.sent(),
+                topic.name(), result.seconds(), result.samplesPerSecond());
+        return 0;
     }
 }

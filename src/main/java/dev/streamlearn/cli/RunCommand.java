@@ -1,8 +1,10 @@
 package dev.streamlearn.cli;
 
+import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.data.Mnist;
 import dev.streamlearn.kafka.KafkaCluster;
+import dev.streamlearn.kafka.Topic;
 import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.learner.Learner;
@@ -78,18 +80,10 @@ final class RunCommand implements Callable<Integer> {
         LearnerConfig config = learner.toConfig("streamlearn-" + runId, topics, model);
         Mnist train = data.load(Mnist.Split.TRAIN);
         Mnist test = data.load(Mnist.Split.TEST);
-        CountDownLatch interrupted = new CountDownLatch(1);
-        Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            interrupted.countDown();
-            try {
-                main.join(60_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "run-shutdown"));
-
-        try (KafkaCluster cluster = kafka.connect(); TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
+        try (ShutdownSignal signal = new ShutdownSignal();
+             KafkaCluster cluster = kafka.connect();
+             TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
+            CountDownLatch interrupted = signal.requested();
             System.err.println("run " + runId + ": Kafka at " + cluster.bootstrapServers()
                     + (cluster.isEmbedded() ? " (embedded, data in " + kafka.kafkaDir + ")" : ""));
             admin.createAll(topics, (short) 1);
@@ -117,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
             long start = System.nanoTime();
             running.start();
             System.err.println("learner " + config.applicationId() + ": " + config.model().describe());
-            boolean finished = EndOfInput.await(running, admin, config, endOffset, interrupted);
+            boolean finished = running.awaitCommitted(admin, endOffset, interrupted);
             double seconds = (System.nanoTime() - start) / 1e9;
             running.close();
             long expectedSummaries = trainSamples / config.summaryInterval();
@@ -164,8 +158,7 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static void produce(KafkaCluster cluster, dev.streamlearn.kafka.Topic<Long, dev.streamlearn.avro.Sample>
-            topic, Mnist split, int limit) {
+    private static void produce(KafkaCluster cluster, Topic<Long, Sample> topic, Mnist split, int limit) {
         int count = limit == 0 ? split.count() : Math.min(limit, split.count());
         ProgressBar bar = new ProgressBar(System.err, topic.name(), count);
         SampleProducer.Result result = new SampleProducer(cluster.clientProperties())

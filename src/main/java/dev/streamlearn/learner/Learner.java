@@ -1,8 +1,11 @@
 package dev.streamlearn.learner;
 
+import dev.streamlearn.kafka.TopicAdmin;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -15,8 +18,12 @@ public final class Learner implements AutoCloseable {
     private final KafkaStreams streams;
     private final LiveModel liveModel = new LiveModel();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final String applicationId;
+    private final String inputTopic;
 
     public Learner(Properties clientProperties, LearnerConfig config, Path stateDir) {
+        this.applicationId = config.applicationId();
+        this.inputTopic = config.topics().train().name();
         this.streams = new KafkaStreams(LearnerTopology.buildTopology(config, liveModel),
                 streamsProperties(clientProperties, config, stateDir));
         streams.setUncaughtExceptionHandler(exception -> {
@@ -61,6 +68,25 @@ public final class Learner implements AutoCloseable {
 
     public LiveModel liveModel() {
         return liveModel;
+    }
+
+    /**
+     * Blocks until the learner has committed its input up to endOffset (exclusive), fails, or interrupted counts
+     * down. Pass Long.MAX_VALUE to wait only for a failure or an interruption.
+     *
+     * @return true when the offset was reached
+     */
+    public boolean awaitCommitted(TopicAdmin admin, long endOffset, CountDownLatch interrupted)
+            throws InterruptedException {
+        while (failure.get() == null && isRunning()) {
+            if (interrupted.await(250, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            if (endOffset != Long.MAX_VALUE && admin.committedOffset(applicationId, inputTopic) >= endOffset) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean isRunning() {

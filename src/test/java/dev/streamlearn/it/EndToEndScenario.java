@@ -1,0 +1,102 @@
+package dev.streamlearn.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streamlearn.avro.TrainingSummary;
+import dev.streamlearn.data.Mnist;
+import dev.streamlearn.data.MnistFetcher;
+import dev.streamlearn.kafka.TopicAdmin;
+import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.learner.Learner;
+import dev.streamlearn.learner.LearnerConfig;
+import dev.streamlearn.learner.TestSet;
+import dev.streamlearn.model.BatchEvaluator;
+import dev.streamlearn.model.ModelConfig;
+import dev.streamlearn.model.OnlineTrainer;
+import dev.streamlearn.monitor.SummaryConsumer;
+import dev.streamlearn.producer.ProduceOptions;
+import dev.streamlearn.producer.SampleProducer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The end-to-end slice against whatever broker the properties name: 5,000 real MNIST samples through producer,
+ * learner and monitor. Shared by the embedded-broker test and the Testcontainers test.
+ */
+final class EndToEndScenario {
+    static final Path MNIST_DIR = Path.of("data", "mnist");
+    static final int TRAIN_SAMPLES = 5_000;
+
+    private EndToEndScenario() {
+    }
+
+    static Mnist mnist(Mnist.Split split) throws IOException, InterruptedException {
+        MnistFetcher.fetch(MNIST_DIR);
+        return Mnist.load(MNIST_DIR, split);
+    }
+
+    static void run(Properties client, Path stateDir) throws Exception {
+        Topics topics = new Topics("it-" + UUID.randomUUID() + ".");
+        String applicationId = "it-learner-" + UUID.randomUUID();
+        try (TopicAdmin admin = new TopicAdmin(client)) {
+            admin.createAll(topics, (short) 1);
+            SampleProducer producer = new SampleProducer(client);
+            assertEquals(TRAIN_SAMPLES, producer.produce(topics.train(), mnist(Mnist.Split.TRAIN),
+                    new ProduceOptions(TRAIN_SAMPLES, false, 0, 1, 0, 0), sent -> { }).sent());
+            producer.produce(topics.test(), mnist(Mnist.Split.TEST), ProduceOptions.all(), sent -> { });
+
+            List<TrainingSummary> summaries = new ArrayList<>();
+            SummaryConsumer monitor = new SummaryConsumer(client, topics.monitor(), true);
+            Thread monitorThread = new Thread(() -> monitor.run(summary -> {
+                synchronized (summaries) {
+                    summaries.add(summary);
+                }
+            }));
+            monitorThread.start();
+
+            LearnerConfig config = new LearnerConfig(applicationId, topics, ModelConfig.preset("M2").build(), 100,
+                    1000, 30, null);
+            OnlineTrainer trainer;
+            try (Learner learner = new Learner(client, config, stateDir)) {
+                learner.start();
+                assertTrue(learner.awaitCommitted(admin, TRAIN_SAMPLES, new CountDownLatch(1)),
+                        () -> "learner stopped early: " + learner.failure());
+                trainer = learner.liveModel().trainer().orElseThrow();
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (size(summaries) < TRAIN_SAMPLES / 100 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            monitor.stop();
+            monitorThread.join();
+            monitor.close();
+
+            assertEquals(TRAIN_SAMPLES, trainer.updates());
+            List<Long> steps = summaries.stream().map(TrainingSummary::getLastStep).toList();
+            List<Long> expected = new ArrayList<>();
+            for (long step = 100; step <= TRAIN_SAMPLES; step += 100) {
+                expected.add(step);
+            }
+            assertEquals(expected, steps, "every summary step exactly once, in order");
+            double prequential = trainer.window().cumulativeAccuracy();
+            assertTrue(prequential > 0.80, "prequential accuracy " + prequential);
+            TestSet test = TestSet.read(client, topics.test(), Duration.ofMinutes(1));
+            assertEquals(10_000, test.size());
+            double testAccuracy = new BatchEvaluator(trainer.network(), 1000).accuracy(test.pixels(), test.labels());
+            assertTrue(testAccuracy > 0.85, "test accuracy " + testAccuracy);
+        }
+    }
+
+    private static int size(List<TrainingSummary> summaries) {
+        synchronized (summaries) {
+            return summaries.size();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.streamlearn.learner;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streamlearn.avro.DeadLetter;
+import dev.streamlearn.avro.Sample;
+import dev.streamlearn.avro.TrainingSummary;
+import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.model.ModelConfig;
+import dev.streamlearn.model.SeededRandom;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LearnerTopologyTest {
+    private static final Topics TOPICS = new Topics("");
+
+    @TempDir
+    Path stateDir;
+
+    /** A synthetic 28x28 sample whose bright column encodes its label, so the model can learn it. */
+    static Sample syntheticSample(long id, SeededRandom random) {
+        int label = (int) (id % 10);
+        byte[] pixels = new byte[784];
+        for (int i = 0; i < pixels.length; i++) {
+            int column = i % 28;
+            pixels[i] = (byte) (column == label * 2 ? 200 + (int) random.uniform(0, 55) : (int) random.uniform(0, 20));
+        }
+        return Sample.newBuilder().setId(id).setLabel(label).setRows(28).setCols(28)
+                .setPixels(ByteBuffer.wrap(pixels)).setDataset("synthetic").setEpoch(0)
+                .setProducedAt(Instant.ofEpochMilli(0)).build();
+    }
+
+    private LearnerConfig config() {
+        return new LearnerConfig("topology-test", TOPICS, ModelConfig.preset("M2").build(), 100, 1000, 30, null);
+    }
+
+    private Properties properties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return p;
+    }
+
+    /** Runs samples (and optionally bad records between them) through the topology; returns the live model. */
+    private Result run(int samples, boolean withBadRecords) {
+        LiveModel liveModel = new LiveModel();
+        try (TopologyTestDriver driver = new TopologyTestDriver(
+                LearnerTopology.buildTopology(config(), liveModel), properties())) {
+            TestInputTopic<byte[], byte[]> input = driver.createInputTopic(TOPICS.train().name(),
+                    Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+            TestOutputTopic<Long, TrainingSummary> summaries = driver.createOutputTopic(TOPICS.monitor().name(),
+                    Serdes.Long().deserializer(), Topics.SUMMARY_SERDE.deserializer());
+            TestOutputTopic<Long, DeadLetter> deadLetters = driver.createOutputTopic(TOPICS.deadLetter().name(),
+                    Serdes.Long().deserializer(), Topics.DEAD_LETTER_SERDE.deserializer());
+            SeededRandom random = new SeededRandom(11);
+            for (long id = 0; id < samples; id++) {
+                if (withBadRecords && id % 50 == 7) {
+                    input.pipeInput(new byte[] {1}, new byte[] {0x42, 0x42, 0x42});
+                    Sample wrongSize = syntheticSample(id, new SeededRandom(id));
+                    wrongSize.setPixels(ByteBuffer.wrap(new byte[780]));
+                    input.pipeInput(new byte[] {2}, Topics.SAMPLE_SERDE.encode(wrongSize));
+                }
+                input.pipeInput(new byte[] {0}, Topics.SAMPLE_SERDE.encode(syntheticSample(id, random)));
+            }
+            return new Result(summaries.readValuesToList(), deadLetters.readValuesToList(),
+                    liveModel.trainer().orElseThrow().network().parameters().get(0).toArray());
+        }
+    }
+
+    private record Result(List<TrainingSummary> summaries, List<DeadLetter> deadLetters, float[] weights) {
+    }
+
+    @Test
+    @DisplayName("N samples in give N/100 summaries out, with step and offset ranges")
+    void summariesEveryHundredSteps() {
+        Result result = run(500, false);
+        assertEquals(5, result.summaries().size());
+        TrainingSummary last = result.summaries().get(4);
+        assertEquals(401, last.getFirstStep());
+        assertEquals(500, last.getLastStep());
+        assertEquals(400, last.getFirstOffset());
+        assertEquals(499, last.getLastOffset());
+        assertEquals(2, last.getTensors().size());
+        assertEquals(30, last.getTensors().get(0).getValues().getHistogram().getCounts().size());
+        assertTrue(last.getAccuracyWindow() > 0.9, "synthetic columns are easy: " + last.getAccuracyWindow());
+        assertTrue(result.deadLetters().isEmpty());
+    }
+
+    @Test
+    @DisplayName("bad records go to the dead-letter topic with a reason and leave the model bitwise unchanged")
+    void badRecordsToDeadLetters() {
+        Result clean = run(300, false);
+        Result dirty = run(300, true);
+        assertArrayEquals(clean.weights(), dirty.weights());
+        assertEquals(12, dirty.deadLetters().size());
+        DeadLetter notAvro = dirty.deadLetters().get(0);
+        assertEquals("decode", notAvro.getStage());
+        assertArrayEquals(new byte[] {0x42, 0x42, 0x42}, notAvro.getValue().array());
+        DeadLetter wrongSize = dirty.deadLetters().get(1);
+        assertEquals("validate", wrongSize.getStage());
+        assertTrue(wrongSize.getReason().contains("pixels has 780 bytes"), wrongSize.getReason());
+        assertEquals(3, dirty.summaries().size());
+        assertEquals(12, dirty.summaries().get(2).getRejectedRecords());
+    }
+}
