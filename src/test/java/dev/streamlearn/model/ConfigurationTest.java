@@ -1,0 +1,112 @@
+package dev.streamlearn.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ConfigurationTest {
+
+    private static String refusal(Runnable build) {
+        return assertThrows(IllegalArgumentException.class, build::run).getMessage();
+    }
+
+    @Test
+    @DisplayName("out-of-range hyperparameters are refused with their name, value and range")
+    void rangeChecks() {
+        assertTrue(refusal(() -> ModelConfig.preset("M2").learningRate(0).build()).contains("learning rate is 0.0"));
+        assertTrue(refusal(() -> ModelConfig.preset("M2").momentum(1.0).build())
+                .contains("momentum is 1.0, expected a number in [0, 1)"));
+        assertTrue(refusal(() -> ModelConfig.preset("M2").epsilon(-1).build()).contains("epsilon is -1.0"));
+        assertTrue(refusal(() -> ModelConfig.preset("M2").optimizer("lbfgs").build()).contains("lbfgs"));
+        assertTrue(refusal(() -> ModelConfig.preset("M2").layers(List.of(784)).build()).contains("at least"));
+        assertTrue(refusal(() -> ModelConfig.preset("M2").loss("sigmoid-cross-entropy").build())
+                .contains("needs 1 output"));
+        assertTrue(refusal(() -> ModelConfig.preset("M2").weightInit("uniform:1:0").build()).contains("low < high"));
+        assertTrue(refusal(() -> ModelConfig.preset("M2").schedule("exponential:2:10").build())
+                .contains("(0, 1]"));
+        assertTrue(refusal(() -> ModelConfig.preset("M9")).contains("M1, M2, M3 or M4"));
+    }
+
+    @Test
+    @DisplayName("presets have the documented architectures")
+    void presets() {
+        assertEquals(List.of(784, 1), ModelConfig.preset("M1").build().layers());
+        assertEquals(7, ModelConfig.preset("m1").build().positiveClass());
+        assertEquals(List.of(784, 128, 10), ModelConfig.preset("M3").build().layers());
+        assertEquals("he-normal", ModelConfig.preset("M3").build().weightInit());
+        assertEquals(List.of(784, 256, 256, 10), ModelConfig.preset("M4").build().layers());
+        assertEquals("M4", ModelConfig.preset("M4").weightInit("zeros").build().name());
+    }
+
+    @Test
+    @DisplayName("the config survives its JSON form")
+    void jsonRoundTrip() {
+        ModelConfig config = ModelConfig.preset("M4").optimizer("adamw").schedule("step:0.5:1000").clipNorm(5)
+                .firstLayerWeightInit("uniform:-0.03:0.03").build();
+        assertEquals(config, ModelSnapshot.parseConfig(ModelSnapshot.configJson(config)));
+    }
+
+    @Test
+    @DisplayName("initialisers draw from their documented ranges and scales, reproducibly")
+    void initialisers() {
+        FloatTensor tensor = FloatTensor.zeros(200, 300);
+        Initialiser.parse("uniform:-0.01:0.01").fill(tensor, 300, 200, new SeededRandom(1));
+        TensorStatistics uniform = TensorStatistics.of(tensor, 10);
+        assertTrue(uniform.min() >= -0.01 && uniform.max() < 0.01);
+        Initialiser.parse("xavier-uniform").fill(tensor, 300, 200, new SeededRandom(1));
+        double limit = Math.sqrt(6.0 / 500);
+        TensorStatistics xavier = TensorStatistics.of(tensor, 10);
+        assertTrue(xavier.max() <= limit && xavier.min() >= -limit && xavier.max() > 0.95 * limit);
+        Initialiser.parse("he-normal").fill(tensor, 300, 200, new SeededRandom(1));
+        assertEquals(Math.sqrt(2.0 / 300), TensorStatistics.of(tensor, 10).std(), 0.002);
+        Initialiser.parse("truncated-normal:0:1").fill(tensor, 300, 200, new SeededRandom(1));
+        TensorStatistics truncated = TensorStatistics.of(tensor, 10);
+        assertTrue(truncated.max() <= 2 && truncated.min() >= -2);
+        float[] first = tensor.toArray();
+        Initialiser.parse("truncated-normal:0:1").fill(tensor, 300, 200, new SeededRandom(1));
+        assertEquals(java.util.Arrays.hashCode(first), java.util.Arrays.hashCode(tensor.toArray()));
+        Initialiser.parse("constant:0.5").fill(tensor, 300, 200, new SeededRandom(1));
+        assertEquals(0.5, TensorStatistics.of(tensor, 10).mean(), 1e-7);
+    }
+
+    @Test
+    @DisplayName("learning-rate schedules follow their formulas")
+    void schedules() {
+        assertEquals(0.1, LearningRateSchedule.parse("constant").rate(0.1, 5000), 0);
+        assertEquals(0.1 * Math.pow(0.5, 2.5), LearningRateSchedule.parse("exponential:0.5:100").rate(0.1, 250),
+                1e-12);
+        assertEquals(0.1 * 0.25, LearningRateSchedule.parse("step:0.5:100").rate(0.1, 250), 1e-12);
+        assertEquals(0.1 / 3, LearningRateSchedule.parse("inverse-time:0.01").rate(0.1, 200), 1e-12);
+    }
+
+    @Test
+    @DisplayName("statistics match hand-computed values")
+    void statistics() {
+        TensorStatistics s = TensorStatistics.of(FloatTensor.of(new float[] {0, 1, 2, 3, Float.NaN}, 5), 3);
+        assertEquals(1.5, s.mean(), 1e-12);
+        assertEquals(Math.sqrt(1.25), s.std(), 1e-12);
+        assertEquals(Math.sqrt(14), s.l2Norm(), 1e-12);
+        assertEquals(0.2, s.zeroFraction(), 1e-12);
+        assertEquals(1, s.nonFiniteCount());
+        assertEquals(List.of(1L, 1L, 2L), java.util.Arrays.stream(s.counts()).boxed().toList());
+    }
+
+    @Test
+    @DisplayName("clipping by global norm bounds the applied update")
+    void clipByNorm() {
+        OnlineTrainer trainer = new OnlineTrainer(ModelConfig.preset("M2").layers(List.of(2, 2)).learningRate(1)
+                .clipNorm(0.1).weightInit("zeros").build());
+        trainer.step(new float[] {30f, 40f}, 0);
+        double squares = 0;
+        for (FloatTensor parameter : trainer.network().parameters()) {
+            for (float v : parameter.toArray()) {
+                squares += v * v;
+            }
+        }
+        assertEquals(0.1, Math.sqrt(squares), 1e-6);
+    }
+}
