@@ -29,15 +29,10 @@ public enum Activation {
     TANH {
         @Override
         float apply(float z) {
-            // Math.tanh is not intrinsified and costs ~14 ns; through exp it is a few ns and still float-exact enough.
-            if (z > 9f) {
-                return 1f;
-            }
-            if (z < -9f) {
-                return -1f;
-            }
-            double e = Math.exp(2.0 * z);
-            return (float) ((e - 1.0) / (e + 1.0));
+            // Math.tanh costs ~40 ns here; (1 - e^-2|z|) / (1 + e^-2|z|) never overflows and is float-exact.
+            double e = FastMath.exp(-2.0 * Math.abs(z));
+            float magnitude = (float) ((1.0 - e) / (1.0 + e));
+            return z < 0f ? -magnitude : magnitude;
         }
 
         @Override
@@ -94,9 +89,9 @@ public enum Activation {
     /** Numerically safe logistic function: never evaluates exp of a large positive number. */
     static float sigmoid(float z) {
         if (z >= 0f) {
-            return (float) (1.0 / (1.0 + Math.exp(-z)));
+            return (float) (1.0 / (1.0 + FastMath.exp(-z)));
         }
-        double e = Math.exp(z);
+        double e = FastMath.exp(z);
         return (float) (e / (1.0 + e));
     }
 

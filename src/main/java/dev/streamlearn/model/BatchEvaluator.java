@@ -69,7 +69,11 @@ public final class BatchEvaluator {
                     z.set(r * layer.fanOut + u, layer.bias.get(u));
                 }
             }
-            Blas.matMulTransposed(previous, layer.weights, rows, layer.fanIn, layer.fanOut, 1f, z);
+            if (layer.inputMajor()) {
+                Blas.matMul(previous, layer.weights, rows, layer.fanIn, layer.fanOut, 1f, z);
+            } else {
+                Blas.matMulTransposed(previous, layer.weights, rows, layer.fanIn, layer.fanOut, 1f, z);
+            }
             if (layer.activation != null) {
                 layer.activation.apply(z, z, rows * layer.fanOut);
             }

@@ -57,6 +57,19 @@ final class Blas {
                 b.pointer(), k, beta, c.pointer(), n);
     }
 
+    /** y += W[from:to]^T x[from:to], with W row-major [in, out]: the forward pass over one input run. */
+    static void accumulateRows(FloatTensor w, int out, int from, int to, FloatTensor x, FloatTensor y) {
+        openblas_nolapack.cblas_sgemv(CblasRowMajor, CblasTrans, to - from, out, 1f, w.pointerAt(from * out), out,
+                x.pointerAt(from), 1, 1f, y.pointer(), 1);
+    }
+
+    /** W[from:to] += alpha x[from:to] y^T, with W row-major [in, out]: the rank-1 update over one input run. */
+    static void rankOneUpdateRows(float alpha, FloatTensor x, int from, int to, FloatTensor y, int out,
+                                  FloatTensor w) {
+        openblas_nolapack.cblas_sger(CblasRowMajor, to - from, out, alpha, x.pointerAt(from), 1, y.pointer(), 1,
+                w.pointerAt(from * out), out);
+    }
+
     /** y += alpha x. */
     static void axpy(float alpha, FloatTensor x, FloatTensor y) {
         openblas_nolapack.cblas_saxpy(x.length(), alpha, x.pointer(), 1, y.pointer(), 1);

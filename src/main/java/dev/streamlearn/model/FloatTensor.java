@@ -17,6 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class FloatTensor {
     private final INDArray array;
     private final FloatPointer pointer;
+    private final FloatPointer cursor;
     private final FloatBuffer buffer;
     private final int[] shape;
     private final int length;
@@ -27,6 +28,7 @@ public final class FloatTensor {
         this.length = Math.toIntExact(array.length());
         this.pointer = new FloatPointer(array.data().addressPointer());
         this.pointer.capacity(length).limit(length);
+        this.cursor = new FloatPointer(array.data().addressPointer());
         this.buffer = pointer.asBuffer();
     }
 
@@ -72,6 +74,11 @@ public final class FloatTensor {
     /** The native memory, for BLAS calls. */
     FloatPointer pointer() {
         return pointer;
+    }
+
+    /** The native memory from element offset on, for BLAS calls on a block (one block per tensor per call). */
+    FloatPointer pointerAt(int offset) {
+        return cursor.position(offset);
     }
 
     /** The ND4J array behind this tensor (shares memory). */

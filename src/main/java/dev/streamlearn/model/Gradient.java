@@ -66,6 +66,53 @@ public interface Gradient {
         }
     }
 
+    /**
+     * The weight gradient input delta^T of an input-major first layer, shaped [fanIn, fanOut]: applied to the rows of
+     * the input's non-zero runs only (the other rows of the gradient are exactly zero).
+     */
+    final class SparseOuterProduct implements Gradient {
+        private final FloatTensor input;
+        private final InputRuns runs;
+        private final int fanIn;
+        private final FloatTensor delta;
+        private final int fanOut;
+
+        SparseOuterProduct(FloatTensor input, InputRuns runs, int fanIn, FloatTensor delta, int fanOut) {
+            this.input = input;
+            this.runs = runs;
+            this.fanIn = fanIn;
+            this.delta = delta;
+            this.fanOut = fanOut;
+        }
+
+        @Override
+        public void addTo(FloatTensor target, float alpha) {
+            for (int run = 0; run < runs.count(); run++) {
+                Blas.rankOneUpdateRows(alpha, input, runs.start(run), runs.end(run), delta, fanOut, target);
+            }
+        }
+
+        @Override
+        public void copyTo(FloatTensor target) {
+            Blas.matMul(input, delta, fanIn, 1, fanOut, 0f, target);
+        }
+
+        @Override
+        public double sumOfSquares() {
+            return Vectors.sumOfSquares(input, fanIn) * Vectors.sumOfSquares(delta, fanOut);
+        }
+
+        @Override
+        public boolean isFinite() {
+            return Vectors.isFinite(delta, fanOut);
+        }
+
+        @Override
+        public double meanAbs() {
+            return Vectors.meanAbs(input, fanIn) * Vectors.meanAbs(delta, fanOut);
+        }
+    }
+
     /** A gradient stored element by element: a bias gradient, or a materialised (clipped, decayed) one. */
     final class Dense implements Gradient {
         private final FloatTensor values;

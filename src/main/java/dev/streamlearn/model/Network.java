@@ -12,7 +12,9 @@ public final class Network {
     private final Objective objective;
     private final List<DenseLayer> layers = new ArrayList<>();
     private final FloatTensor input;
+    private final InputRuns inputRuns;
     private final List<FloatTensor> parameters = new ArrayList<>();
+    private final List<FloatTensor> parameterView = java.util.Collections.unmodifiableList(parameters);
     private final List<Gradient> gradients = new ArrayList<>();
     private final List<String> parameterNames = new ArrayList<>();
 
@@ -22,17 +24,20 @@ public final class Network {
         this.objective = config.objective();
         List<Integer> widths = config.layers();
         this.input = FloatTensor.zeros(widths.get(0));
+        this.inputRuns = new InputRuns(widths.get(0));
         Activation hidden = config.hiddenActivation();
         FloatTensor previousOutput = input;
         for (int l = 1; l < widths.size(); l++) {
             boolean isOutput = l == widths.size() - 1;
-            DenseLayer layer = new DenseLayer(widths.get(l - 1), widths.get(l), isOutput ? null : hidden);
+            boolean sparseInput = l == 1 && widths.get(1) >= DenseLayer.SPARSE_INPUT_MIN_WIDTH;
+            DenseLayer layer = new DenseLayer(widths.get(l - 1), widths.get(l), isOutput ? null : hidden,
+                    sparseInput ? inputRuns : null);
             layers.add(layer);
             parameters.add(layer.weights);
             parameters.add(layer.bias);
             parameterNames.add("W" + l);
             parameterNames.add("b" + l);
-            gradients.add(new Gradient.OuterProduct(layer.delta, layer.fanOut, previousOutput, layer.fanIn));
+            gradients.add(layer.weightGradient(previousOutput));
             gradients.add(new Gradient.Dense(layer.delta, layer.fanOut));
             previousOutput = layer.output;
         }
@@ -61,12 +66,26 @@ public final class Network {
         return input;
     }
 
+    /** Loads the next input (and finds its non-zero runs for an input-major first layer). */
+    void setInput(float[] values) {
+        input.copyFrom(values);
+        if (layers.get(0).inputMajor()) {
+            inputRuns.scan(values);
+        }
+    }
+
     /**
      * Parameters in model order W1, b1, W2, b2, ... (live: they change as the model trains). Weights are stored
-     * [fanOut, fanIn]; {@link Npz} exports them transposed, [fan_in, fan_out].
+     * [fanOut, fanIn], or [fanIn, fanOut] for an input-major first layer ({@link #weightsInputMajor});
+     * {@link Npz} always exports [fan_in, fan_out].
      */
     public List<FloatTensor> parameters() {
-        return List.copyOf(parameters);
+        return parameterView;
+    }
+
+    /** Whether weight tensor W(layer + 1) is stored [fanIn, fanOut] rather than [fanOut, fanIn]. */
+    public boolean weightsInputMajor(int layer) {
+        return layers.get(layer).inputMajor();
     }
 
     public List<String> parameterNames() {

@@ -35,18 +35,18 @@ public final class Npz {
         try (OutputStream raw = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(raw)) {
             for (int i = 0; i < parameters.size(); i++) {
                 zip.putNextEntry(new ZipEntry(names.get(i) + ".npy"));
-                writeNpy(zip, exported(parameters.get(i)));
+                boolean transpose = i % 2 == 0 && !network.weightsInputMajor(i / 2);
+                writeNpy(zip, transpose ? transposed(parameters.get(i)) : parameters.get(i));
                 zip.closeEntry();
             }
         }
         Files.writeString(configPathFor(file), ModelSnapshot.configJson(network.config()));
     }
 
-    /** Weights are held [fanOut, fanIn]; NumPy users get the conventional [fan_in, fan_out]. */
-    private static FloatTensor exported(FloatTensor parameter) {
-        int[] shape = parameter.shape();
-        return shape.length == 2 ? FloatTensor.of(transpose(parameter.toArray(), shape[0], shape[1]), shape[1], shape[0])
-                : parameter;
+    /** A unit-major [fanOut, fanIn] weight matrix as the conventional [fan_in, fan_out]. */
+    private static FloatTensor transposed(FloatTensor weights) {
+        int[] shape = weights.shape();
+        return FloatTensor.of(transpose(weights.toArray(), shape[0], shape[1]), shape[1], shape[0]);
     }
 
     /** The transpose of a row-major [rows, cols] matrix. */
@@ -138,12 +138,13 @@ public final class Npz {
                 throw new IOException(file + " has no array " + name + " (it holds " + arrays.keySet() + ")");
             }
             int[] held = parameters.get(i).shape();
-            int[] wanted = held.length == 2 ? new int[] {held[1], held[0]} : held;
+            boolean transpose = i % 2 == 0 && !network.weightsInputMajor(i / 2);
+            int[] wanted = transpose ? new int[] {held[1], held[0]} : held;
             if (!java.util.Arrays.equals(shapes.get(name), wanted)) {
                 throw new IOException(file + ": " + name + " is shaped " + java.util.Arrays.toString(shapes.get(name))
                         + ", the model needs " + java.util.Arrays.toString(wanted));
             }
-            parameters.get(i).copyFrom(held.length == 2 ? transpose(values, wanted[0], wanted[1]) : values);
+            parameters.get(i).copyFrom(transpose ? transpose(values, wanted[0], wanted[1]) : values);
         }
     }
 }

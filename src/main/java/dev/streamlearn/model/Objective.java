@@ -127,7 +127,7 @@ public enum Objective {
         }
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            double e = Math.exp(z.get(i) - max);
+            double e = FastMath.exp(z.get(i) - max);
             out.set(i, (float) e);
             sum += e;
         }

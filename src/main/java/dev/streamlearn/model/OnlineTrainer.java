@@ -96,7 +96,7 @@ public final class OnlineTrainer {
         for (float feature : features) {
             absSum += Math.abs(feature);
         }
-        network.input().copyFrom(features);
+        network.setInput(features);
         inputMeanAbs = absSum / features.length;
         return stepOnInput(label);
     }
@@ -178,7 +178,7 @@ public final class OnlineTrainer {
             sum += value;
             scaledPixels[i] = value * (1f / 255f);
         }
-        network.input().copyFrom(scaledPixels);
+        network.setInput(scaledPixels);
         inputMeanAbs = sum / 255.0 / pixels.length;
     }
 }

@@ -35,7 +35,23 @@ class ReferenceAgreementTest {
     @MethodSource("combinations")
     void agreeAfterThousandSteps(String optimizer, Activation activation, Objective objective) {
         int outputs = objective.isBinary() ? 1 : 3;
-        ModelConfig config = ModelConfig.preset("M2").name("agreement").layers(List.of(6, 5, 4, outputs))
+        assertAgreement(optimizer, activation, objective, List.of(6, 5, 4, outputs), 0.0);
+    }
+
+    /** A first layer wide enough to be input-major, fed inputs that are half zeros. */
+    @ParameterizedTest(name = "{0}, sparse input")
+    @MethodSource("optimizers")
+    void agreeWithSparseInputLayer(String optimizer) {
+        assertAgreement(optimizer, Activation.TANH, Objective.SOFTMAX_CROSS_ENTROPY, List.of(6, 40, 3), 0.5);
+    }
+
+    static Stream<String> optimizers() {
+        return ModelConfig.OPTIMIZERS.stream();
+    }
+
+    private static void assertAgreement(String optimizer, Activation activation, Objective objective,
+                                        List<Integer> layers, double zeroFraction) {
+        ModelConfig config = ModelConfig.preset("M2").name("agreement").layers(layers)
                 .activation(activation.flagName()).loss(objective.flagName())
                 .positiveClass(objective.isBinary() ? 1 : -1).weightInit("xavier-uniform")
                 .biasInit("uniform:-0.1:0.1").optimizer(optimizer).learningRate(learningRate(optimizer))
@@ -44,9 +60,9 @@ class ReferenceAgreementTest {
         ReferenceNetwork reference = new ReferenceNetwork(fast.network(), DataType.FLOAT);
         SeededRandom data = new SeededRandom(23);
         for (int step = 0; step < STEPS; step++) {
-            float[] x = new float[6];
+            float[] x = new float[layers.get(0)];
             for (int i = 0; i < x.length; i++) {
-                x[i] = (float) data.uniform(-1, 1);
+                x[i] = data.uniform(0, 1) < zeroFraction ? 0f : (float) data.uniform(-1, 1);
             }
             int label = step % 3;
             fast.step(x, label);
@@ -54,7 +70,7 @@ class ReferenceAgreementTest {
         }
         List<FloatTensor> parameters = fast.network().parameters();
         for (int t = 0; t < parameters.size(); t++) {
-            INDArray expected = reference.parameters.get(t);
+            INDArray expected = reference.inFastLayout(reference.parameters, t);
             double scale = expected.amaxNumber().doubleValue();
             for (int i = 0; i < parameters.get(t).length(); i++) {
                 double difference = Math.abs(parameters.get(t).get(i) - expected.getDouble(i));

@@ -17,19 +17,32 @@ final class ReferenceNetwork {
     final List<INDArray> parameters = new ArrayList<>();
     private final List<INDArray> stateA = new ArrayList<>();
     private final List<INDArray> stateB = new ArrayList<>();
+    private final boolean[] inputMajor;
     private long updates;
 
-    /** Copies the fast network's current parameters (weights [out, in], biases [out]) into the given type. */
+    /**
+     * Copies the fast network's current parameters into the given type, every weight matrix as [out, in] (the fast
+     * path's input-major first layer is transposed) and every bias as a column.
+     */
     ReferenceNetwork(Network fast, DataType type) {
         this.config = fast.config();
         this.type = type;
-        for (FloatTensor parameter : fast.parameters()) {
+        this.inputMajor = new boolean[fast.parameters().size()];
+        for (int t = 0; t < fast.parameters().size(); t++) {
+            FloatTensor parameter = fast.parameters().get(t);
             int[] shape = parameter.shape();
+            inputMajor[t] = t % 2 == 0 && fast.weightsInputMajor(t / 2);
             INDArray copy = Nd4j.createFromArray(parameter.toArray()).castTo(type);
-            parameters.add(shape.length == 2 ? copy.reshape(shape[0], shape[1]) : copy.reshape(shape[0], 1));
+            INDArray held = shape.length == 2 ? copy.reshape(shape[0], shape[1]) : copy.reshape(shape[0], 1);
+            parameters.add(inputMajor[t] ? held.transpose().dup() : held);
             stateA.add(Nd4j.zeros(type, parameters.get(parameters.size() - 1).shape()));
             stateB.add(Nd4j.zeros(type, parameters.get(parameters.size() - 1).shape()));
         }
+    }
+
+    /** Tensor t of a reference list laid out as the fast path holds it, for element-by-element comparison. */
+    INDArray inFastLayout(List<INDArray> tensors, int t) {
+        return inputMajor[t] ? tensors.get(t).transpose().dup() : tensors.get(t);
     }
 
     private int layers() {

@@ -57,7 +57,7 @@ class TinyNetworkByHandTest {
     void forwardAndBackward() {
         ByHand hand = new ByHand();
         Network network = trainer("sgd").network();
-        network.input().copyFrom(X);
+        network.setInput(X);
         network.forward();
         assertEquals(hand.loss, network.lossAndGradient(1), 1e-6);
         network.backward();
