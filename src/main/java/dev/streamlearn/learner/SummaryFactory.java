@@ -20,7 +20,6 @@ final class SummaryFactory {
     private final String applicationId;
     private final String inputTopic;
     private final int histogramBins;
-    private final List<FloatTensor> gradientScratch = new ArrayList<>();
 
     SummaryFactory(String applicationId, String inputTopic, int histogramBins) {
         this.applicationId = applicationId;
@@ -68,15 +67,8 @@ final class SummaryFactory {
         List<FloatTensor> parameters = trainer.network().parameters();
         List<String> names = trainer.network().parameterNames();
         double[] ratios = trainer.lastUpdateRatios();
-        if (gradientScratch.isEmpty()) {
-            for (FloatTensor parameter : parameters) {
-                gradientScratch.add(FloatTensor.zeros(parameter.shape()));
-            }
-        }
         List<TensorSummary> summaries = new ArrayList<>(parameters.size());
         for (int t = 0; t < parameters.size(); t++) {
-            FloatTensor gradient = gradientScratch.get(t);
-            trainer.network().lastGradient(t, gradient);
             List<Integer> shape = new ArrayList<>();
             for (int d : parameters.get(t).shape()) {
                 shape.add(d);
@@ -86,7 +78,7 @@ final class SummaryFactory {
                     .setLayer(t / 2 + 1)
                     .setShape(shape)
                     .setValues(stats(TensorStatistics.of(parameters.get(t), histogramBins)))
-                    .setGradient(stats(TensorStatistics.of(gradient, histogramBins)))
+                    .setGradient(stats(trainer.network().lastGradientStatistics(t, histogramBins)))
                     .setGradientMeanAbsWindow(trainer.window().gradientMeanAbs(t))
                     .setUpdateRatio(ratios[t])
                     .build());

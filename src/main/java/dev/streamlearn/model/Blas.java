@@ -80,6 +80,11 @@ final class Blas {
         openblas_nolapack.cblas_sscal(x.length(), alpha, x.pointer(), 1);
     }
 
+    /** ||x||, scaled internally so it neither overflows nor underflows. */
+    static double norm(FloatTensor x) {
+        return openblas_nolapack.cblas_snrm2(x.length(), x.pointer(), 1);
+    }
+
     /** to = from. */
     static void copy(FloatTensor from, FloatTensor to) {
         openblas_nolapack.cblas_scopy(from.length(), from.pointer(), 1, to.pointer(), 1);

@@ -24,6 +24,9 @@ public interface Gradient {
     /** Mean of |g| over all elements. */
     double meanAbs();
 
+    /** Element index of g, in the layout of its parameter tensor. */
+    float get(int index);
+
     /** The weight gradient delta input^T of a dense layer, shaped like its weights [fanOut, fanIn]. */
     final class OuterProduct implements Gradient {
         private final FloatTensor delta;
@@ -63,6 +66,11 @@ public interface Gradient {
         public double meanAbs() {
             // |y_i x_j| = |y_i| |x_j|, so the mean factorises.
             return Vectors.meanAbs(delta, fanOut) * Vectors.meanAbs(input, fanIn);
+        }
+
+        @Override
+        public float get(int index) {
+            return delta.get(index / fanIn) * input.get(index % fanIn);
         }
     }
 
@@ -111,6 +119,11 @@ public interface Gradient {
         public double meanAbs() {
             return Vectors.meanAbs(input, fanIn) * Vectors.meanAbs(delta, fanOut);
         }
+
+        @Override
+        public float get(int index) {
+            return input.get(index / fanOut) * delta.get(index % fanOut);
+        }
     }
 
     /** A gradient stored element by element: a bias gradient, or a materialised (clipped, decayed) one. */
@@ -146,6 +159,11 @@ public interface Gradient {
         @Override
         public double meanAbs() {
             return Vectors.meanAbs(values, length);
+        }
+
+        @Override
+        public float get(int index) {
+            return values.get(index);
         }
     }
 }

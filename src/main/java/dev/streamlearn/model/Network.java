@@ -97,6 +97,11 @@ public final class Network {
         gradients.get(t).copyTo(target);
     }
 
+    /** Statistics of the raw gradient of parameter t from the last back-propagation, read in place. */
+    public TensorStatistics lastGradientStatistics(int t, int bins) {
+        return TensorStatistics.of(gradients.get(t), parameters.get(t).length(), bins);
+    }
+
     /** Gradients of the last {@link #backward()}, same order as {@link #parameters()}. */
     List<Gradient> gradients() {
         return gradients;

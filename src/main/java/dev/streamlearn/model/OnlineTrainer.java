@@ -20,7 +20,7 @@ public final class OnlineTrainer {
     private long updates;
     private double lastLearningRate;
     private boolean captureUpdate;
-    private List<FloatTensor> beforeUpdate;
+    private List<float[]> beforeUpdate;
     private final double[] lastUpdateRatios;
     private final float[] scaledPixels;
     private double inputMeanAbs;
@@ -69,7 +69,7 @@ public final class OnlineTrainer {
         return lastLearningRate;
     }
 
-    /** Makes the next applied step record ||delta p|| / ||p|| per tensor (costs a copy: ask once per summary). */
+    /** Makes the next applied step record ||delta p|| / ||p|| per tensor (on a strided sample of each tensor). */
     public void captureNextUpdate() {
         captureUpdate = true;
     }
@@ -131,30 +131,39 @@ public final class OnlineTrainer {
         return new StepOutcome(loss, predicted, target, true);
     }
 
+    /** Keeps the strided sample of every tensor that {@link #measureUpdate} compares after the step. */
     private void copyParameters(List<FloatTensor> parameters) {
         if (beforeUpdate == null) {
             beforeUpdate = new ArrayList<>();
             for (FloatTensor parameter : parameters) {
-                beforeUpdate.add(FloatTensor.zeros(parameter.shape()));
+                int stride = TensorStatistics.stride(parameter.length());
+                beforeUpdate.add(new float[(parameter.length() + stride - 1) / stride]);
             }
         }
-        for (int i = 0; i < parameters.size(); i++) {
-            beforeUpdate.get(i).copyFrom(parameters.get(i));
+        for (int t = 0; t < parameters.size(); t++) {
+            FloatTensor parameter = parameters.get(t);
+            float[] sample = beforeUpdate.get(t);
+            int stride = TensorStatistics.stride(parameter.length());
+            for (int s = 0; s < sample.length; s++) {
+                sample[s] = parameter.get(s * stride);
+            }
         }
     }
 
+    /** ||delta p|| / ||p|| per tensor, over the same strided sample as the tensor statistics. */
     private void measureUpdate(List<FloatTensor> parameters) {
-        for (int i = 0; i < parameters.size(); i++) {
-            FloatTensor after = parameters.get(i);
-            FloatTensor before = beforeUpdate.get(i);
+        for (int t = 0; t < parameters.size(); t++) {
+            FloatTensor after = parameters.get(t);
+            float[] before = beforeUpdate.get(t);
+            int stride = TensorStatistics.stride(after.length());
             double change = 0;
             double norm = 0;
-            for (int j = 0; j < after.length(); j++) {
-                double diff = after.get(j) - before.get(j);
+            for (int s = 0; s < before.length; s++) {
+                double diff = after.get(s * stride) - before[s];
                 change += diff * diff;
-                norm += (double) before.get(j) * before.get(j);
+                norm += (double) before[s] * before[s];
             }
-            lastUpdateRatios[i] = norm == 0 ? (change == 0 ? 0 : Double.POSITIVE_INFINITY)
+            lastUpdateRatios[t] = norm == 0 ? (change == 0 ? 0 : Double.POSITIVE_INFINITY)
                     : Math.sqrt(change / norm);
         }
     }

@@ -1,40 +1,78 @@
 package dev.streamlearn.model;
 
+import java.util.function.IntToDoubleFunction;
+
 /**
- * Summary statistics of a tensor: moments, extremes, L2 norm, zero fraction, non-finite count and a histogram with
- * equal-width bins between the finite minimum and maximum. Non-finite elements are counted, not binned.
+ * Summary statistics of a tensor for monitoring: L2 norm and non-finite count over every element; mean, std, min,
+ * max, zero fraction and an equal-width histogram over an evenly strided sample of at most {@link #SAMPLE_LIMIT}
+ * elements (every element of smaller tensors). The sample keeps a summary of a 200k-weight layer at ~20 us, so
+ * summaries every 100 steps cost a few percent of training; a histogram of 4k draws shows the same shape.
  */
 public record TensorStatistics(double mean, double std, double min, double max, double l2Norm, double zeroFraction,
                                long nonFiniteCount, float[] edges, long[] counts) {
 
+    /** Largest number of elements the sampled statistics read. */
+    public static final int SAMPLE_LIMIT = 4_096;
+
+    /** Statistics of a parameter tensor; its norm comes from BLAS over every element. */
     public static TensorStatistics of(FloatTensor tensor, int bins) {
+        double norm = Blas.norm(tensor);
+        long nonFinite = Double.isFinite(norm) ? 0 : countNonFinite(tensor::get, tensor.length());
+        return sampled(tensor::get, tensor.length(), bins, norm, nonFinite);
+    }
+
+    /** Statistics of a gradient of the given length, read element by element without materialising it. */
+    public static TensorStatistics of(Gradient gradient, int length, int bins) {
+        double norm = Math.sqrt(gradient.sumOfSquares());
+        long nonFinite = gradient.isFinite() ? 0 : countNonFinite(gradient::get, length);
+        return sampled(gradient::get, length, bins, norm, nonFinite);
+    }
+
+    private static long countNonFinite(IntToDoubleFunction element, int length) {
+        long count = 0;
+        for (int i = 0; i < length; i++) {
+            if (!Double.isFinite(element.applyAsDouble(i))) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** The stride that spreads at most SAMPLE_LIMIT reads evenly over a tensor of the given length. */
+    static int stride(int length) {
+        return (length + SAMPLE_LIMIT - 1) / SAMPLE_LIMIT;
+    }
+
+    private static TensorStatistics sampled(IntToDoubleFunction element, int length, int bins, double l2Norm,
+                                            long nonFinite) {
         if (bins <= 0) {
             throw new IllegalArgumentException("histogram bins is " + bins + ", expected > 0");
         }
-        int n = tensor.length();
+        int stride = stride(length);
+        int samples = (length + stride - 1) / stride;
+        double[] values = new double[samples];
         double sum = 0;
         double squares = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         long zeros = 0;
-        long nonFinite = 0;
-        for (int i = 0; i < n; i++) {
-            float v = tensor.get(i);
-            if (!Float.isFinite(v)) {
-                nonFinite++;
+        int finite = 0;
+        for (int s = 0; s < samples; s++) {
+            double v = element.applyAsDouble(s * stride);
+            if (!Double.isFinite(v)) {
                 continue;
             }
+            values[finite++] = v;
             sum += v;
-            squares += (double) v * v;
+            squares += v * v;
             min = Math.min(min, v);
             max = Math.max(max, v);
-            if (v == 0f) {
+            if (v == 0) {
                 zeros++;
             }
         }
-        long finite = n - nonFinite;
         if (finite == 0) {
-            return new TensorStatistics(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, nonFinite,
+            return new TensorStatistics(Double.NaN, Double.NaN, Double.NaN, Double.NaN, l2Norm, 0, nonFinite,
                     new float[] {0f, 0f}, new long[1]);
         }
         double mean = sum / finite;
@@ -45,14 +83,10 @@ public record TensorStatistics(double mean, double std, double min, double max, 
             edges[b] = (float) (min + b * width);
         }
         long[] counts = new long[bins];
-        for (int i = 0; i < n; i++) {
-            float v = tensor.get(i);
-            if (Float.isFinite(v)) {
-                int bin = width == 0 ? 0 : (int) ((v - min) / width);
-                counts[Math.min(bins - 1, Math.max(0, bin))]++;
-            }
+        for (int i = 0; i < finite; i++) {
+            int bin = width == 0 ? 0 : (int) ((values[i] - min) / width);
+            counts[Math.min(bins - 1, Math.max(0, bin))]++;
         }
-        return new TensorStatistics(mean, std, min, max, Math.sqrt(squares), (double) zeros / n, nonFinite, edges,
-                counts);
+        return new TensorStatistics(mean, std, min, max, l2Norm, (double) zeros / finite, nonFinite, edges, counts);
     }
 }

@@ -86,13 +86,40 @@ class ConfigurationTest {
     @Test
     @DisplayName("statistics match hand-computed values")
     void statistics() {
-        TensorStatistics s = TensorStatistics.of(FloatTensor.of(new float[] {0, 1, 2, 3, Float.NaN}, 5), 3);
+        TensorStatistics s = TensorStatistics.of(FloatTensor.of(new float[] {0, 1, 2, 3}, 4), 3);
         assertEquals(1.5, s.mean(), 1e-12);
         assertEquals(Math.sqrt(1.25), s.std(), 1e-12);
-        assertEquals(Math.sqrt(14), s.l2Norm(), 1e-12);
-        assertEquals(0.2, s.zeroFraction(), 1e-12);
-        assertEquals(1, s.nonFiniteCount());
+        assertEquals(Math.sqrt(14), s.l2Norm(), 1e-6);
+        assertEquals(0.25, s.zeroFraction(), 1e-12);
+        assertEquals(0, s.nonFiniteCount());
         assertEquals(List.of(1L, 1L, 2L), java.util.Arrays.stream(s.counts()).boxed().toList());
+        TensorStatistics withNaN = TensorStatistics.of(FloatTensor.of(new float[] {0, 1, 2, 3, Float.NaN}, 5), 3);
+        assertEquals(1, withNaN.nonFiniteCount());
+        assertEquals(1.5, withNaN.mean(), 1e-12);
+    }
+
+    @Test
+    @DisplayName("a factored gradient's statistics equal those of its materialised matrix")
+    void gradientStatistics() {
+        Network network = new Network(ModelConfig.preset("M4").layers(List.of(60, 40, 3)).build());
+        float[] x = new float[60];
+        for (int i = 0; i < x.length; i += 3) {
+            x[i] = i / 60f;
+        }
+        network.setInput(x);
+        network.forward();
+        network.lossAndGradient(1);
+        network.backward();
+        for (int t = 0; t < 4; t++) {
+            FloatTensor materialised = FloatTensor.zeros(network.parameters().get(t).shape());
+            network.lastGradient(t, materialised);
+            TensorStatistics expected = TensorStatistics.of(materialised, 10);
+            TensorStatistics actual = network.lastGradientStatistics(t, 10);
+            assertEquals(expected.mean(), actual.mean(), 1e-9);
+            assertEquals(expected.l2Norm(), actual.l2Norm(), 1e-6 * expected.l2Norm());
+            assertEquals(expected.max(), actual.max(), 1e-9);
+            assertEquals(java.util.Arrays.toString(expected.counts()), java.util.Arrays.toString(actual.counts()));
+        }
     }
 
     @Test
