@@ -1,14 +1,5 @@
 package dev.streamlearn.kafka;
 
-import dev.streamlearn.avro.ActivationSummary;
-import dev.streamlearn.avro.Alert;
-import dev.streamlearn.avro.AlertState;
-import dev.streamlearn.avro.DeadLetter;
-import dev.streamlearn.avro.Histogram;
-import dev.streamlearn.avro.Sample;
-import dev.streamlearn.avro.TensorStats;
-import dev.streamlearn.avro.TensorSummary;
-import dev.streamlearn.avro.TrainingSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -16,7 +7,6 @@ import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -28,13 +18,7 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     static {
-        // Avro 1.12 refuses to instantiate classes it does not trust: trust exactly the generated contract classes.
-        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.DEFAULT,
-                ClassSecurityValidator.builder()
-                        .add(Sample.class).add(TrainingSummary.class).add(TensorSummary.class)
-                        .add(TensorStats.class).add(Histogram.class).add(ActivationSummary.class)
-                        .add(DeadLetter.class).add(Alert.class).add(AlertState.class)
-                        .build()));
+        AvroTrust.install();
     }
 
     private final BinaryMessageEncoder<T> encoder;

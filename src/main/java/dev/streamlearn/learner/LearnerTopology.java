@@ -1,5 +1,6 @@
 package dev.streamlearn.learner;
 
+import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.kafka.Topics;
@@ -10,13 +11,17 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
-/** samples (raw bytes) -> train (one SGD step each, model in a changelogged store) -> summaries | dead letters. */
+/**
+ * samples (raw bytes) -> train (one SGD step each, model in a changelogged store) -> summaries | alerts | dead
+ * letters.
+ */
 public final class LearnerTopology {
     static final String MODEL_STORE = "model";
     static final String SOURCE = "samples";
     static final String PROCESSOR = "train";
     static final String SUMMARY_SINK = "summaries";
     static final String DEAD_LETTER_SINK = "dead-letters";
+    static final String ALERT_SINK = "alerts";
     /** Model snapshots can be several MB: the changelog must accept them. */
     public static final int MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
 
@@ -34,6 +39,8 @@ public final class LearnerTopology {
                 .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(MAX_SNAPSHOT_BYTES))), PROCESSOR);
         topology.addSink(SUMMARY_SINK, topics.monitor().name(), Serdes.Long().serializer(),
                 valueSerializer(TrainingSummary.class, Topics.SUMMARY_SERDE.serializer()), PROCESSOR);
+        topology.addSink(ALERT_SINK, topics.alerts().name(), Serdes.Long().serializer(),
+                valueSerializer(Alert.class, Topics.ALERT_SERDE.serializer()), PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetter().name(), Serdes.Long().serializer(),
                 valueSerializer(DeadLetter.class, Topics.DEAD_LETTER_SERDE.serializer()), PROCESSOR);
         return topology;

@@ -1,5 +1,6 @@
 package dev.streamlearn.learner;
 
+import dev.streamlearn.kafka.AvroTrust;
 import dev.streamlearn.avro.ActivationSummary;
 import dev.streamlearn.avro.Histogram;
 import dev.streamlearn.avro.TensorStats;
@@ -17,6 +18,10 @@ import java.util.List;
  * that step's activations and deltas (so its gradient can be rebuilt without having been stored).
  */
 final class SummaryFactory {
+    static {
+        AvroTrust.install();
+    }
+
     private final String applicationId;
     private final String inputTopic;
     private final int histogramBins;

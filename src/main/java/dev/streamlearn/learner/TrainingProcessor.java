@@ -1,10 +1,11 @@
 package dev.streamlearn.learner;
 
+import dev.streamlearn.kafka.AvroTrust;
+import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
-import dev.streamlearn.model.StepOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -23,6 +24,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * its changelogged store.
  */
 final class TrainingProcessor implements Processor<byte[], byte[], Long, SpecificRecord> {
+    static {
+        AvroTrust.install();
+    }
+
     static final String CHECKPOINT_KEY = "model";
 
     private final LearnerConfig config;
@@ -31,11 +36,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
     private final SummaryFactory summaries;
     private ProcessorContext<Long, SpecificRecord> context;
     private KeyValueStore<String, byte[]> store;
-    private OnlineTrainer trainer;
+    private TrainingLoop loop;
     private byte[] pixels;
-    private long rejected;
-    private long skipped;
-    private SummaryFactory.WindowSpan span;
 
     TrainingProcessor(LearnerConfig config, LiveModel liveModel) {
         this.config = config;
@@ -50,7 +52,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
         this.context = processorContext;
         this.store = processorContext.getStateStore(LearnerTopology.MODEL_STORE);
         byte[] saved = store.get(CHECKPOINT_KEY);
-        trainer = saved == null ? freshTrainer() : ModelCheckpoint.fromBytes(saved).restore();
+        OnlineTrainer trainer = saved == null ? freshTrainer() : ModelCheckpoint.fromBytes(saved).restore();
+        loop = new TrainingLoop(trainer, config.summaryInterval(), summaries);
         pixels = new byte[config.model().inputSize()];
         liveModel.publish(trainer);
     }
@@ -72,42 +75,28 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
         RecordMetadata metadata = context.recordMetadata().orElseThrow();
         SampleValidator.Checked checked = validator.check(record.value());
         if (!checked.accepted()) {
-            rejected++;
+            loop.countRejected();
             deadLetter(record, metadata, checked.stage(), checked.reason(), checked.cause());
             return;
         }
         Sample sample = checked.sample();
         sample.getPixels().duplicate().get(pixels);
-        if ((trainer.updates() + 1) % config.summaryInterval() == 0) {
-            trainer.captureNextUpdate();
-        }
-        StepOutcome outcome = trainer.step(pixels, sample.getLabel());
-        if (!outcome.applied()) {
-            skipped++;
-            deadLetter(record, metadata, "train", "loss or gradient is not finite (loss " + outcome.loss()
+        TrainingLoop.Result result = loop.train(pixels, sample.getLabel(), metadata.partition(), metadata.offset(),
+                record.timestamp());
+        if (!result.outcome().applied()) {
+            deadLetter(record, metadata, "train", "loss or gradient is not finite (loss " + result.outcome().loss()
                     + "); the update was not applied", null);
             return;
         }
-        extendSpan(metadata, record.timestamp());
-        long step = trainer.updates();
-        if (step % config.summaryInterval() == 0) {
-            context.forward(new Record<>(step, summaries.build(trainer, span, rejected, skipped), record.timestamp()),
-                    LearnerTopology.SUMMARY_SINK);
-            trainer.window().reset();
-            span = null;
+        long step = loop.trainer().updates();
+        if (result.summary() != null) {
+            context.forward(new Record<>(step, result.summary(), record.timestamp()), LearnerTopology.SUMMARY_SINK);
+        }
+        for (Alert alert : result.alerts()) {
+            context.forward(new Record<>(step, alert, record.timestamp()), LearnerTopology.ALERT_SINK);
         }
         if (step % config.snapshotInterval() == 0) {
-            store.put(CHECKPOINT_KEY, ModelCheckpoint.of(trainer, metadata.offset() + 1).toBytes());
-        }
-    }
-
-    private void extendSpan(RecordMetadata metadata, long timestamp) {
-        if (span == null) {
-            span = new SummaryFactory.WindowSpan(metadata.partition(), metadata.offset(), metadata.offset(),
-                    timestamp, timestamp, System.nanoTime());
-        } else {
-            span = new SummaryFactory.WindowSpan(span.partition(), span.firstOffset(), metadata.offset(),
-                    span.firstEventTime(), timestamp, span.startNanos());
+            store.put(CHECKPOINT_KEY, ModelCheckpoint.of(loop.trainer(), metadata.offset() + 1).toBytes());
         }
     }
 

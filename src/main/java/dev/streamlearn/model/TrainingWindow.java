@@ -14,6 +14,7 @@ public final class TrainingWindow {
     public static final double LOSS_EMA_ALPHA = 0.01;
 
     private final Network network;
+    private final Activation outputSquash;
     private final int layerCount;
     private long steps;
     private double lossSum;
@@ -42,6 +43,9 @@ public final class TrainingWindow {
             unitGradientAbs[l] = new double[Math.min(MAX_UNITS, network.layer(l).fanOut)];
         }
         this.gradientMeanAbs = new double[2 * layerCount];
+        Objective head = network.config().objective();
+        this.outputSquash = head == Objective.DOUBLE_SIGMOID || head == Objective.SIGMOID_MSE
+                ? Activation.SIGMOID : Activation.IDENTITY;
     }
 
     /**
@@ -81,14 +85,15 @@ public final class TrainingWindow {
     /** Accumulates layer l's output statistics and returns the mean |a| of this step. */
     private double recordActivations(int l, DenseLayer layer) {
         FloatTensor output = layer.output;
-        Activation activation = layer.activation;
+        Activation activation = layer.activation == null ? outputSquash : layer.activation;
+        boolean squashOutput = layer.activation == null && outputSquash == Activation.SIGMOID;
         double sum = 0;
         double absSum = 0;
         double squares = 0;
         long zeros = 0;
         long saturatedUnits = 0;
         for (int u = 0; u < layer.fanOut; u++) {
-            float a = output.get(u);
+            float a = squashOutput ? Activation.sigmoid(output.get(u)) : output.get(u);
             sum += a;
             absSum += Math.abs(a);
             squares += a * a;
@@ -163,10 +168,14 @@ public final class TrainingWindow {
         return layerCount;
     }
 
-    /** Name of layer l's activation ("identity" for the output layer, whose logits go to the head). */
+    /**
+     * Name of layer l's activation. The output layer reports "sigmoid" (and its saturation) when its head feeds the
+     * loss a sigmoid whose flat tails stop the gradient (mean squared error, the double sigmoid), and "identity"
+     * (the logits) for heads that take logits: a confident softmax or sigmoid cross-entropy is not a problem.
+     */
     public String activationName(int l) {
         Activation activation = network.layer(l).activation;
-        return activation == null ? "identity" : activation.flagName();
+        return (activation == null ? outputSquash : activation).flagName();
     }
 
     public double activationMean(int l) {

@@ -1,0 +1,96 @@
+package dev.streamlearn.learner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streamlearn.avro.Alert;
+import dev.streamlearn.avro.AlertState;
+import dev.streamlearn.data.Mnist;
+import dev.streamlearn.data.MnistFetcher;
+import dev.streamlearn.model.ModelConfig;
+import dev.streamlearn.model.OnlineTrainer;
+import dev.streamlearn.model.Scenario;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Each seed scenario, on the first 2,000 real MNIST samples, raises the alerts that name its problem (and only alerts
+ * that are true of it); its documented fix raises none.
+ */
+class ScenarioDiagnosisTest {
+    private static final int SAMPLES = 2_000;
+    private static Mnist train;
+
+    @BeforeAll
+    static void loadMnist() throws Exception {
+        Path dir = Path.of("data", "mnist");
+        MnistFetcher.fetch(dir);
+        train = Mnist.load(dir, Mnist.Split.TRAIN);
+    }
+
+    static Set<String> alertsRaised(ModelConfig config) {
+        TrainingLoop loop = new TrainingLoop(new OnlineTrainer(config), 100,
+                new SummaryFactory("scenario-test", "mnist.train", 30));
+        Set<String> raised = new LinkedHashSet<>();
+        for (int i = 0; i < SAMPLES; i++) {
+            TrainingLoop.Result result = loop.train(train.image(i), train.labels()[i], 0, i, 0);
+            for (Alert alert : result.alerts()) {
+                if (alert.getState() == AlertState.RAISED) {
+                    raised.add(alert.getRule());
+                }
+            }
+        }
+        return raised;
+    }
+
+    /** The alerts that name the scenario's problem: each must be raised. */
+    static Set<String> specific(Scenario scenario) {
+        switch (scenario) {
+            case SEED000_DOUBLE_SIGMOID:
+                return Set.of("saturation", "stalled-weights");
+            case SEED001_DEEP_TANH:
+            case SEED004_DEEP_RELU_TINY_INIT:
+                return Set.of("vanishing-gradients");
+            case HIGH_LR:
+                return Set.of("unstable-loss");
+            default:
+                throw new IllegalStateException();
+        }
+    }
+
+    /**
+     * Alerts that are also true of the scenario, as consequences: tiny ReLU signals leave units that never fire and
+     * weights that do not move; a first step at lr 1.0 kills the ReLU layer, which then passes no gradient.
+     */
+    static Set<String> consequences(Scenario scenario) {
+        switch (scenario) {
+            case SEED004_DEEP_RELU_TINY_INIT:
+                return Set.of("dead-relu", "stalled-weights");
+            case HIGH_LR:
+                return Set.of("dead-relu", "vanishing-gradients", "stalled-weights", "exploding-gradients",
+                        "non-finite");
+            default:
+                return Set.of();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Scenario.class)
+    void scenarioRaisesItsAlert(Scenario scenario) {
+        Set<String> raised = alertsRaised(scenario.config().build());
+        assertTrue(raised.containsAll(specific(scenario)), "raised " + raised + ", must include " + specific(scenario));
+        Set<String> allowed = new LinkedHashSet<>(specific(scenario));
+        allowed.addAll(consequences(scenario));
+        assertTrue(allowed.containsAll(raised), "raised " + raised + ", only " + allowed + " are true of it");
+    }
+
+    @ParameterizedTest(name = "{0} fixed")
+    @EnumSource(Scenario.class)
+    void fixRaisesNone(Scenario scenario) {
+        assertEquals(Set.of(), alertsRaised(scenario.fixedConfig().build()));
+    }
+}
