@@ -130,7 +130,7 @@ final class BenchCommand implements Callable<Integer> {
                                       int samples, Path stateDir) throws InterruptedException {
         LearnerConfig learnerConfig = new LearnerConfig("bench-" + topics.prefix() + "learner", topics, config,
                 LearnerConfig.DEFAULT_SUMMARY_INTERVAL, LearnerConfig.DEFAULT_SNAPSHOT_INTERVAL,
-                LearnerConfig.DEFAULT_HISTOGRAM_BINS, null);
+                LearnerConfig.DEFAULT_HISTOGRAM_BINS, null, 0);
         AtomicReference<TrainingSummary> first = new AtomicReference<>();
         AtomicReference<TrainingSummary> last = new AtomicReference<>();
         SummaryConsumer monitor = new SummaryConsumer(cluster.clientProperties(), topics.monitor(), true);

@@ -24,13 +24,19 @@ final class LearnerOptions {
             description = "Bins of weight and gradient histograms (default: ${DEFAULT-VALUE}).")
     int histogramBins;
 
+    @Option(names = "--evaluation-interval", defaultValue = "10000",
+            description = "Held-out accuracy on the test topic every N steps, batched (default: ${DEFAULT-VALUE}; "
+                    + "0 = never).")
+    int evaluationInterval;
+
     @Option(names = "--state-dir", defaultValue = "data/streams",
             description = "Kafka Streams local state (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
     /** The config, with defaultApplicationId unless --application-id was given. */
     LearnerConfig toConfig(String defaultApplicationId, Topics topics, ModelOptions model) {
-        return new LearnerConfig(applicationId == null ? defaultApplicationId : applicationId, topics, model.toConfig(), summaryInterval, snapshotInterval, histogramBins,
-                model.initFrom);
+        return new LearnerConfig(applicationId == null ? defaultApplicationId : applicationId, topics,
+                model.toConfig(), summaryInterval, snapshotInterval, histogramBins, model.initFrom,
+                evaluationInterval);
     }
 }

@@ -1,6 +1,7 @@
 package dev.streamlearn.cli;
 
 import dev.streamlearn.model.ModelConfig;
+import dev.streamlearn.model.Scenario;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,10 @@ final class ModelOptions {
             description = "Preset: M1 logistic 7-vs-rest, M2 softmax 784-10, M3 784-128-10 ReLU, "
                     + "M4 784-256-256-10 tanh (default: ${DEFAULT-VALUE}).")
     String preset;
+
+    @Option(names = "--scenario", paramLabel = "NAME", description = "A broken set-up to diagnose, instead of a "
+            + "preset: seed000-double-sigmoid, seed001-deep-tanh, seed004-deep-relu-tiny-init, high-lr.")
+    String scenario;
 
     @Option(names = "--layers", paramLabel = "784-256-10", description = "Layer widths, input to output.")
     String layers;
@@ -80,7 +85,7 @@ final class ModelOptions {
     Path initFrom;
 
     ModelConfig toConfig() {
-        ModelConfig.Builder builder = ModelConfig.preset(preset);
+        ModelConfig.Builder builder = scenario != null ? Scenario.parse(scenario).config() : ModelConfig.preset(preset);
         if (layers != null) {
             builder.layers(parseLayers(layers));
         }

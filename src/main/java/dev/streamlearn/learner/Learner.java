@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -24,7 +25,9 @@ public final class Learner implements AutoCloseable {
     public Learner(Properties clientProperties, LearnerConfig config, Path stateDir) {
         this.applicationId = config.applicationId();
         this.inputTopic = config.topics().train().name();
-        this.streams = new KafkaStreams(LearnerTopology.buildTopology(config, liveModel),
+        Supplier<TestSet> heldOut = memoized(() -> TestSet.read(clientProperties, config.topics().test(),
+                Duration.ofMinutes(2)));
+        this.streams = new KafkaStreams(LearnerTopology.buildTopology(config, liveModel, heldOut),
                 streamsProperties(clientProperties, config, stateDir));
         streams.setUncaughtExceptionHandler(exception -> {
             failure.set(exception);
@@ -51,6 +54,17 @@ public final class Learner implements AutoCloseable {
                 String.valueOf(LearnerTopology.MAX_SNAPSHOT_BYTES));
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "20");
         return p;
+    }
+
+    /** Reads the held-out split on first use only (the learner may never reach an evaluation step). */
+    private static Supplier<TestSet> memoized(Supplier<TestSet> read) {
+        AtomicReference<TestSet> value = new AtomicReference<>();
+        return () -> {
+            if (value.get() == null) {
+                value.set(read.get());
+            }
+            return value.get();
+        };
     }
 
     public void start() {

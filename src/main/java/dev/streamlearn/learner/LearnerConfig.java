@@ -14,13 +14,15 @@ import java.nio.file.Path;
  * @param snapshotInterval the model is written to its changelogged store every this many steps, > 0
  * @param histogramBins bins of every weight and gradient histogram, > 0
  * @param initFrom NumPy weights to start from instead of the initialiser, or null
+ * @param evaluationInterval held-out accuracy on the test topic every this many steps (batched), 0 = never
  */
 public record LearnerConfig(String applicationId, Topics topics, ModelConfig model, int summaryInterval,
-                            int snapshotInterval, int histogramBins, Path initFrom) {
+                            int snapshotInterval, int histogramBins, Path initFrom, int evaluationInterval) {
 
     public static final int DEFAULT_SUMMARY_INTERVAL = 100;
     public static final int DEFAULT_SNAPSHOT_INTERVAL = 1000;
     public static final int DEFAULT_HISTOGRAM_BINS = 30;
+    public static final int DEFAULT_EVALUATION_INTERVAL = 10_000;
 
     public LearnerConfig {
         if (applicationId == null || applicationId.isBlank()) {
@@ -31,6 +33,10 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         }
         if (snapshotInterval <= 0) {
             throw new IllegalArgumentException("snapshot interval is " + snapshotInterval + ", expected > 0");
+        }
+        if (evaluationInterval < 0 || evaluationInterval % summaryInterval != 0) {
+            throw new IllegalArgumentException("evaluation interval is " + evaluationInterval + ", expected 0 (never) "
+                    + "or a multiple of the summary interval " + summaryInterval);
         }
         if (histogramBins <= 0) {
             throw new IllegalArgumentException("histogram bins is " + histogramBins + ", expected > 0");

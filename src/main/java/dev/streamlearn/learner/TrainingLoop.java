@@ -2,10 +2,12 @@ package dev.streamlearn.learner;
 
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.TrainingSummary;
+import dev.streamlearn.model.BatchEvaluator;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.model.StepOutcome;
 import dev.streamlearn.monitor.Diagnosis;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The learner's work on one accepted sample, without Kafka: the SGD step, the window bookkeeping, and every summary
@@ -19,15 +21,35 @@ final class TrainingLoop {
     private SummaryFactory.WindowSpan span;
     private long rejected;
     private long skipped;
+    private BatchEvaluator evaluator;
 
-    TrainingLoop(OnlineTrainer trainer, int summaryInterval, SummaryFactory summaries) {
+    private final HeldOut heldOut;
+
+    /** A held-out set and how often to score the model on it. */
+    record HeldOut(Supplier<TestSet> testSet, int interval) {
+        static final HeldOut NONE = new HeldOut(() -> null, 0);
+    }
+
+    TrainingLoop(OnlineTrainer trainer, int summaryInterval, SummaryFactory summaries, HeldOut heldOut) {
         this.trainer = trainer;
         this.summaryInterval = summaryInterval;
         this.summaries = summaries;
+        this.heldOut = heldOut;
     }
 
     /** What one sample produced: the step, and the summary and alert transitions when it closed a window. */
     record Result(StepOutcome outcome, TrainingSummary summary, List<Alert> alerts) {
+    }
+
+    private Double evaluate() {
+        TestSet testSet = heldOut.testSet().get();
+        if (testSet == null || testSet.size() == 0) {
+            return null;
+        }
+        if (evaluator == null) {
+            evaluator = new BatchEvaluator(trainer.network(), 1000);
+        }
+        return evaluator.accuracy(testSet.pixels(), testSet.labels());
     }
 
     OnlineTrainer trainer() {
@@ -56,6 +78,9 @@ final class TrainingLoop {
             return new Result(outcome, null, List.of());
         }
         TrainingSummary summary = summaries.build(trainer, span, rejected, skipped);
+        if (heldOut.interval() > 0 && trainer.updates() % heldOut.interval() == 0) {
+            summary.setTestAccuracy(evaluate());
+        }
         List<Alert> transitions = diagnosis.observe(summary);
         summary.setAlerts(diagnosis.activeRules());
         trainer.window().reset();

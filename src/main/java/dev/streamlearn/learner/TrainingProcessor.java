@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -32,6 +33,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
 
     private final LearnerConfig config;
     private final LiveModel liveModel;
+    private final Supplier<TestSet> heldOut;
     private final SampleValidator validator;
     private final SummaryFactory summaries;
     private ProcessorContext<Long, SpecificRecord> context;
@@ -39,9 +41,10 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
     private TrainingLoop loop;
     private byte[] pixels;
 
-    TrainingProcessor(LearnerConfig config, LiveModel liveModel) {
+    TrainingProcessor(LearnerConfig config, LiveModel liveModel, Supplier<TestSet> heldOut) {
         this.config = config;
         this.liveModel = liveModel;
+        this.heldOut = heldOut;
         this.validator = new SampleValidator(config.model());
         this.summaries = new SummaryFactory(config.applicationId(), config.topics().train().name(),
                 config.histogramBins());
@@ -53,7 +56,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
         this.store = processorContext.getStateStore(LearnerTopology.MODEL_STORE);
         byte[] saved = store.get(CHECKPOINT_KEY);
         OnlineTrainer trainer = saved == null ? freshTrainer() : ModelCheckpoint.fromBytes(saved).restore();
-        loop = new TrainingLoop(trainer, config.summaryInterval(), summaries);
+        loop = new TrainingLoop(trainer, config.summaryInterval(), summaries,
+                new TrainingLoop.HeldOut(heldOut, config.evaluationInterval()));
         pixels = new byte[config.model().inputSize()];
         liveModel.publish(trainer);
     }

@@ -62,7 +62,7 @@ final class EndToEndScenario {
             monitorThread.start();
 
             LearnerConfig config = new LearnerConfig(applicationId, topics, ModelConfig.preset("M2").build(), 100,
-                    1000, 30, null);
+                    1000, 30, null, 5_000);
             OnlineTrainer trainer;
             try (Learner learner = new Learner(client, config, stateDir)) {
                 learner.start();
@@ -85,6 +85,8 @@ final class EndToEndScenario {
                 expected.add(step);
             }
             assertEquals(expected, steps, "every summary step exactly once, in order");
+            Double heldOut = summaries.get(summaries.size() - 1).getTestAccuracy();
+            assertTrue(heldOut != null && heldOut > 0.85, "held-out accuracy in the last summary: " + heldOut);
             double prequential = trainer.window().cumulativeAccuracy();
             assertTrue(prequential > 0.80, "prequential accuracy " + prequential);
             TestSet test = TestSet.read(client, topics.test(), Duration.ofMinutes(1));

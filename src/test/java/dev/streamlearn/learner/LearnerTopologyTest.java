@@ -44,7 +44,7 @@ class LearnerTopologyTest {
     }
 
     private LearnerConfig config() {
-        return new LearnerConfig("topology-test", TOPICS, ModelConfig.preset("M2").build(), 100, 1000, 30, null);
+        return new LearnerConfig("topology-test", TOPICS, ModelConfig.preset("M2").build(), 100, 1000, 30, null, 0);
     }
 
     private Properties properties() {
@@ -59,7 +59,7 @@ class LearnerTopologyTest {
     private Result run(int samples, boolean withBadRecords) {
         LiveModel liveModel = new LiveModel();
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                LearnerTopology.buildTopology(config(), liveModel), properties())) {
+                LearnerTopology.buildTopology(config(), liveModel, () -> null), properties())) {
             TestInputTopic<byte[], byte[]> input = driver.createInputTopic(TOPICS.train().name(),
                     Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
             TestOutputTopic<Long, TrainingSummary> summaries = driver.createOutputTopic(TOPICS.monitor().name(),

@@ -34,7 +34,7 @@ class ScenarioDiagnosisTest {
 
     static Set<String> alertsRaised(ModelConfig config) {
         TrainingLoop loop = new TrainingLoop(new OnlineTrainer(config), 100,
-                new SummaryFactory("scenario-test", "mnist.train", 30));
+                new SummaryFactory("scenario-test", "mnist.train", 30), TrainingLoop.HeldOut.NONE);
         Set<String> raised = new LinkedHashSet<>();
         for (int i = 0; i < SAMPLES; i++) {
             TrainingLoop.Result result = loop.train(train.image(i), train.labels()[i], 0, i, 0);
