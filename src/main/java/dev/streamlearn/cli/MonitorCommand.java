@@ -1,15 +1,22 @@
 package dev.streamlearn.cli;
 
+import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.kafka.KafkaCluster;
 import dev.streamlearn.monitor.SummaryConsumer;
 import dev.streamlearn.monitor.SummaryFormat;
+import dev.streamlearn.monitor.TerminalDashboard;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "monitor", mixinStandardHelpOptions = true,
-        description = "Print training summaries as the learner commits them, one line (or JSON object) each.")
+        description = "Watch training summaries as the learner commits them: a live terminal view, or one line, JSON "
+                + "object or CSV row per summary.")
 final class MonitorCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -17,19 +24,64 @@ final class MonitorCommand implements Callable<Integer> {
     @Option(names = "--from-beginning", description = "Show the whole run, not only what comes next.")
     boolean fromBeginning;
 
-    @Option(names = "--json", description = "One JSON object per summary (pipe to jq).")
-    boolean json;
+    @Option(names = "--from-timestamp", paramLabel = "TIME",
+            description = "Show summaries written since TIME (ISO-8601 such as 2026-11-24T10:15:00Z, or epoch ms).")
+    String fromTimestamp;
+
+    @ArgGroup(exclusive = true)
+    Output output = new Output();
+
+    static final class Output {
+        @Option(names = "--json", description = "One JSON object per summary (pipe to jq).")
+        boolean json;
+
+        @Option(names = "--csv", description = "A CSV header, then one row per summary.")
+        boolean csv;
+
+        @Option(names = "--lines", description = "One line per summary instead of the redrawn view.")
+        boolean lines;
+    }
 
     @Override
     public Integer call() {
-        SummaryFormat format = json ? SummaryFormat.JSON : SummaryFormat.LINE;
+        SummaryConsumer.Start start = fromTimestamp != null ? new SummaryConsumer.Start.At(parseTime(fromTimestamp))
+                : fromBeginning ? new SummaryConsumer.Start.Earliest() : new SummaryConsumer.Start.Latest();
         try (KafkaCluster cluster = kafka.connect();
              SummaryConsumer consumer = new SummaryConsumer(cluster.clientProperties(), kafka.topics().monitor(),
-                     fromBeginning)) {
-            try (ShutdownSignal signal = new ShutdownSignal(consumer::stop)) {
-                consumer.run(summary -> System.out.println(format.format(summary)));
-            }
+                     start);
+             ShutdownSignal signal = new ShutdownSignal(consumer::stop)) {
+            consumer.run(printer());
         }
         return 0;
+    }
+
+    private Consumer<TrainingSummary> printer() {
+        if (output.json) {
+            return summary -> System.out.println(SummaryFormat.JSON.format(summary));
+        }
+        if (output.csv) {
+            boolean[] headerWritten = {false};
+            return summary -> {
+                if (!headerWritten[0]) {
+                    System.out.println(SummaryFormat.header(summary));
+                    headerWritten[0] = true;
+                }
+                System.out.println(SummaryFormat.CSV.format(summary));
+            };
+        }
+        if (output.lines || System.console() == null) {
+            return summary -> System.out.println(SummaryFormat.LINE.format(summary));
+        }
+        return new TerminalDashboard(System.out)::show;
+    }
+
+    private static Instant parseTime(String text) {
+        try {
+            return text.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(text))
+                    : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("--from-timestamp is '" + text + "', expected ISO-8601 such as "
+                    + "2026-11-24T10:15:00Z or epoch milliseconds");
+        }
     }
 }

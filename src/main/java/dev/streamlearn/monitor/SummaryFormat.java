@@ -4,7 +4,7 @@ import dev.streamlearn.avro.TensorSummary;
 import dev.streamlearn.avro.TrainingSummary;
 import java.util.Locale;
 
-/** How a summary is printed: one human line, or one JSON object (Avro's JSON rendering of the record). */
+/** One summary as one line: for people, as JSON (Avro's JSON rendering of the record), or as CSV. */
 public enum SummaryFormat {
     LINE {
         @Override
@@ -18,6 +18,9 @@ public enum SummaryFormat {
                             tensor.getGradient().getL2Norm()));
                 }
             }
+            if (s.getTestAccuracy() != null) {
+                line.append(String.format(Locale.ROOT, "  test %.4f", s.getTestAccuracy()));
+            }
             if (!s.getAlerts().isEmpty()) {
                 line.append("  ALERTS ").append(String.join(",", s.getAlerts()));
             }
@@ -29,7 +32,37 @@ public enum SummaryFormat {
         public String format(TrainingSummary s) {
             return s.toString();
         }
+    },
+    /** step, loss, accuracies, speed, then gradient norm and update ratio of each weight tensor; see {@link #header}. */
+    CSV {
+        @Override
+        public String format(TrainingSummary s) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d,%.6g,%.6g,%.6g,%.6g,%s,%.1f",
+                    s.getLastStep(), s.getLossMean(), s.getLossEma(), s.getAccuracyWindow(),
+                    s.getAccuracyCumulative(), s.getTestAccuracy() == null ? "" : s.getTestAccuracy().toString(),
+                    s.getSamplesPerSecond()));
+            for (TensorSummary tensor : s.getTensors()) {
+                if (tensor.getName().startsWith("W")) {
+                    line.append(String.format(Locale.ROOT, ",%.6g,%.6g", tensor.getGradient().getL2Norm(),
+                            tensor.getUpdateRatio()));
+                }
+            }
+            return line.append(',').append(String.join(";", s.getAlerts())).toString();
+        }
     };
 
     public abstract String format(TrainingSummary summary);
+
+    /** The CSV header line for summaries shaped like this one. */
+    public static String header(TrainingSummary s) {
+        StringBuilder header = new StringBuilder(
+                "step,loss_mean,loss_ema,accuracy_window,accuracy_cumulative,test_accuracy,samples_per_second");
+        for (TensorSummary tensor : s.getTensors()) {
+            if (tensor.getName().startsWith("W")) {
+                header.append(',').append(tensor.getName()).append("_grad_norm,").append(tensor.getName())
+                        .append("_update_ratio");
+            }
+        }
+        return header.append(",alerts").toString();
+    }
 }
