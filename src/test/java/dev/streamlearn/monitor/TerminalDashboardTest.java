@@ -42,6 +42,6 @@ class TerminalDashboardTest {
         String header = SummaryFormat.header(summary);
         String row = SummaryFormat.CSV.format(summary);
         assertEquals(header.split(",", -1).length, row.split(",", -1).length);
-        assertTrue(row.startsWith("100,0.5,"), row);
+        assertTrue(row.startsWith("100,0.500000,0.600000,"), row);
     }
 }
