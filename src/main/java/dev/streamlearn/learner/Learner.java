@@ -27,7 +27,8 @@ public final class Learner implements AutoCloseable {
         this.inputTopic = config.topics().train().name();
         Supplier<TestSet> heldOut = memoized(() -> TestSet.read(clientProperties, config.topics().test(),
                 Duration.ofMinutes(2)));
-        this.streams = new KafkaStreams(LearnerTopology.buildTopology(config, liveModel, heldOut),
+        LearnerServices services = new LearnerServices(liveModel, heldOut, new KafkaInputReader(clientProperties));
+        this.streams = new KafkaStreams(LearnerTopology.buildTopology(config, services),
                 streamsProperties(clientProperties, config, stateDir));
         streams.setUncaughtExceptionHandler(exception -> {
             failure.set(exception);

@@ -31,8 +31,10 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         if (summaryInterval <= 0) {
             throw new IllegalArgumentException("summary interval is " + summaryInterval + ", expected > 0");
         }
-        if (snapshotInterval <= 0) {
-            throw new IllegalArgumentException("snapshot interval is " + snapshotInterval + ", expected > 0");
+        if (snapshotInterval <= 0 || snapshotInterval % summaryInterval != 0) {
+            // Snapshots on window boundaries: a restored learner then rebuilds its open window exactly.
+            throw new IllegalArgumentException("snapshot interval is " + snapshotInterval + ", expected a positive "
+                    + "multiple of the summary interval " + summaryInterval);
         }
         if (evaluationInterval < 0 || evaluationInterval % summaryInterval != 0) {
             throw new IllegalArgumentException("evaluation interval is " + evaluationInterval + ", expected 0 (never) "

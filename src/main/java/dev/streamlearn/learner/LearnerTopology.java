@@ -5,7 +5,6 @@ import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.kafka.Topics;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -29,16 +28,12 @@ public final class LearnerTopology {
     private LearnerTopology() {
     }
 
-    /**
-     * @param liveModel receives the processor's trainer, for the code that runs the learner in-process
-     * @param heldOut the held-out set for periodic evaluation (may supply null: no evaluation)
-     */
-    public static Topology buildTopology(LearnerConfig config, LiveModel liveModel, Supplier<TestSet> heldOut) {
+    public static Topology buildTopology(LearnerConfig config, LearnerServices services) {
         Topics topics = config.topics();
         Topology topology = new Topology();
         topology.addSource(SOURCE, topics.trainRaw().keySerde().deserializer(),
                 topics.trainRaw().valueSerde().deserializer(), topics.trainRaw().name());
-        topology.addProcessor(PROCESSOR, () -> new TrainingProcessor(config, liveModel, heldOut), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new TrainingProcessor(config, services), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_STORE),
                         Serdes.String(), Serdes.ByteArray())
                 .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(MAX_SNAPSHOT_BYTES))), PROCESSOR);

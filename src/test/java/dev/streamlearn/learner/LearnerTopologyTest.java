@@ -59,7 +59,8 @@ class LearnerTopologyTest {
     private Result run(int samples, boolean withBadRecords) {
         LiveModel liveModel = new LiveModel();
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                LearnerTopology.buildTopology(config(), liveModel, () -> null), properties())) {
+                LearnerTopology.buildTopology(config(),
+                new LearnerServices(liveModel, () -> null, new ListInputReader(List.of()))), properties())) {
             TestInputTopic<byte[], byte[]> input = driver.createInputTopic(TOPICS.train().name(),
                     Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
             TestOutputTopic<Long, TrainingSummary> summaries = driver.createOutputTopic(TOPICS.monitor().name(),

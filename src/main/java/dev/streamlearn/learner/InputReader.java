@@ -1,0 +1,20 @@
+package dev.streamlearn.learner;
+
+import java.util.List;
+
+/**
+ * Reads back a range of the training topic, as committed. A restored learner re-applies the records between its
+ * snapshot and the first record Kafka Streams hands it, so its model is exactly the one it had committed.
+ */
+public interface InputReader {
+
+    /** One input record as it was read: what the processor needs to treat it again exactly as the first time. */
+    record InputRecord(long offset, long timestamp, byte[] key, byte[] value) {
+    }
+
+    /** The first offset still in the partition (0 unless retention removed the oldest samples). */
+    long beginningOffset(String topic, int partition);
+
+    /** Records of [from, to) of a partition, in offset order (transaction markers and aborted records skipped). */
+    List<InputRecord> read(String topic, int partition, long from, long to);
+}
