@@ -128,9 +128,11 @@ final class BenchCommand implements Callable<Integer> {
     /** Learner samples/s from the first record of the first summary window to the last record of the last one. */
     private static double timeLearner(KafkaCluster cluster, TopicAdmin admin, Topics topics, ModelConfig config,
                                       int samples, Path stateDir) throws InterruptedException {
+        // No held-out evaluation: the figure is training throughput with summaries, snapshots and checkpoints.
         LearnerConfig learnerConfig = new LearnerConfig("bench-" + topics.prefix() + "learner", topics, config,
                 LearnerConfig.DEFAULT_SUMMARY_INTERVAL, LearnerConfig.DEFAULT_SNAPSHOT_INTERVAL,
-                LearnerConfig.DEFAULT_HISTOGRAM_BINS, null, 0);
+                LearnerConfig.DEFAULT_HISTOGRAM_BINS, null, 0, LearnerConfig.DEFAULT_CHECKPOINT_INTERVAL,
+                Long.MAX_VALUE, null);
         AtomicReference<TrainingSummary> first = new AtomicReference<>();
         AtomicReference<TrainingSummary> last = new AtomicReference<>();
         SummaryConsumer monitor = new SummaryConsumer(cluster.clientProperties(), topics.monitor(), true);

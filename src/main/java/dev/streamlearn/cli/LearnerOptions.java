@@ -29,6 +29,11 @@ final class LearnerOptions {
                     + "0 = never).")
     int evaluationInterval;
 
+    @Option(names = "--checkpoint-interval", defaultValue = "10000",
+            description = "A full checkpoint to the checkpoint topic every N steps (default: ${DEFAULT-VALUE}; "
+                    + "0 = never).")
+    int checkpointInterval;
+
     @Option(names = "--state-dir", defaultValue = "data/streams",
             description = "Kafka Streams local state (default: ${DEFAULT-VALUE}).")
     Path stateDir;
@@ -37,6 +42,6 @@ final class LearnerOptions {
     LearnerConfig toConfig(String defaultApplicationId, Topics topics, ModelOptions model) {
         return new LearnerConfig(applicationId == null ? defaultApplicationId : applicationId, topics,
                 model.toConfig(), summaryInterval, snapshotInterval, histogramBins, model.initFrom,
-                evaluationInterval);
+                evaluationInterval, checkpointInterval, Long.MAX_VALUE, null);
     }
 }

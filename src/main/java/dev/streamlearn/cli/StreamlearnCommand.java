@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "streamlearn", mixinStandardHelpOptions = true, version = "streamlearn 0.1.0",
         description = "Online neural-network training from Kafka, one SGD step per sample, with live monitoring.",
         subcommands = {DataCommand.class, BrokerCommand.class, ProduceCommand.class, LearnCommand.class,
-                MonitorCommand.class, RunCommand.class, BenchCommand.class})
+                MonitorCommand.class, RunCommand.class, ReplayCommand.class, ExportCommand.class, BenchCommand.class})
 public final class StreamlearnCommand {
 
     public static void main(String[] args) {

@@ -3,6 +3,7 @@ package dev.streamlearn.kafka;
 import dev.streamlearn.avro.ActivationSummary;
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.AlertState;
+import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.Histogram;
 import dev.streamlearn.avro.Sample;
@@ -21,7 +22,7 @@ public final class AvroTrust {
                 ClassSecurityValidator.builder()
                         .add(Sample.class).add(TrainingSummary.class).add(TensorSummary.class)
                         .add(TensorStats.class).add(Histogram.class).add(ActivationSummary.class)
-                        .add(DeadLetter.class).add(Alert.class).add(AlertState.class)
+                        .add(DeadLetter.class).add(Alert.class).add(AlertState.class).add(Checkpoint.class)
                         .build()));
     }
 

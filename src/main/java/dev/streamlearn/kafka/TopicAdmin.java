@@ -16,11 +16,15 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates the topics with explicit partitions and retention, and reads end offsets. Samples are kept forever
- * (training is replayed from them); monitor, alert and dead-letter topics keep seven days by default.
+ * Creates the topics with explicit partitions and retention, and reads offsets. Samples are kept forever (training
+ * is replayed from them); monitor, alert and dead-letter topics keep seven days, checkpoints seven days or 1 GiB.
  */
 public final class TopicAdmin implements AutoCloseable {
     private static final String SEVEN_DAYS_MS = String.valueOf(TimeUnit.DAYS.toMillis(7));
+    /** A checkpoint holds the whole model and optimiser state: M4 with Adam is ~3 MB. */
+    public static final int MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+    /** Checkpoints are kept 7 days or 1 GiB, whichever is reached first. */
+    public static final long CHECKPOINT_RETENTION_BYTES = 1L << 30;
     private final Admin admin;
 
     public TopicAdmin(Properties clientProperties) {
@@ -41,6 +45,10 @@ public final class TopicAdmin implements AutoCloseable {
         wanted.add(new NewTopic(topics.monitor().name(), 1, replicationFactor).configs(week));
         wanted.add(new NewTopic(topics.deadLetter().name(), 1, replicationFactor).configs(week));
         wanted.add(new NewTopic(topics.alerts().name(), 1, replicationFactor).configs(week));
+        wanted.add(new NewTopic(topics.checkpoints().name(), 1, replicationFactor).configs(Map.of(
+                TopicConfig.RETENTION_MS_CONFIG, SEVEN_DAYS_MS,
+                TopicConfig.RETENTION_BYTES_CONFIG, String.valueOf(CHECKPOINT_RETENTION_BYTES),
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_CHECKPOINT_BYTES))));
         for (NewTopic topic : wanted) {
             try {
                 admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
@@ -70,6 +78,36 @@ public final class TopicAdmin implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the end offset of " + topic, e);
+        }
+    }
+
+    /** The offset of the first record at or after a time on partition 0 (the end offset when there is none). */
+    public long offsetForTime(String topic, java.time.Instant time) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try {
+            long offset = admin.listOffsets(Map.of(partition, OffsetSpec.forTimestamp(time.toEpochMilli())))
+                    .partitionResult(partition).get(60, TimeUnit.SECONDS).offset();
+            return offset < 0 ? endOffset(topic) : offset;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot find the offset of " + time + " in " + topic + ": "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while searching " + topic, e);
+        }
+    }
+
+    /** Sets where a (not yet running) consumer group starts on partition 0 of a topic. */
+    public void setCommittedOffset(String groupId, String topic, long offset) {
+        try {
+            admin.alterConsumerGroupOffsets(groupId, Map.of(new TopicPartition(topic, 0),
+                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(offset))).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot set group " + groupId + " to offset " + offset + " of " + topic
+                    + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting the offsets of " + groupId, e);
         }
     }
 

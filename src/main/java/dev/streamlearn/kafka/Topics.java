@@ -1,6 +1,7 @@
 package dev.streamlearn.kafka;
 
 import dev.streamlearn.avro.Alert;
+import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.TrainingSummary;
@@ -19,24 +20,41 @@ public final class Topics {
     public static final String MONITOR = "learner.monitor";
     public static final String DEAD_LETTER = "learner.dlq";
     public static final String ALERTS = "learner.alerts";
+    public static final String CHECKPOINTS = "learner.checkpoints";
 
     public static final AvroSerde<Sample> SAMPLE_SERDE = AvroSerde.of(Sample.class);
     public static final AvroSerde<TrainingSummary> SUMMARY_SERDE = AvroSerde.of(TrainingSummary.class);
     public static final AvroSerde<DeadLetter> DEAD_LETTER_SERDE = AvroSerde.of(DeadLetter.class);
     public static final AvroSerde<Alert> ALERT_SERDE = AvroSerde.of(Alert.class);
+    public static final AvroSerde<Checkpoint> CHECKPOINT_SERDE = AvroSerde.of(Checkpoint.class);
 
     private final String prefix;
+    private final String outputPrefix;
 
+    /** Every topic named PREFIX + base name. */
     public Topics(String prefix) {
-        if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
-            throw new IllegalArgumentException("topic prefix '" + prefix + "' may only hold letters, digits, '.', "
-                    + "'_' and '-'");
+        this(prefix, prefix);
+    }
+
+    /** Sample topics named with prefix, the learner's output topics (monitor, alerts, ...) with outputPrefix. */
+    public Topics(String prefix, String outputPrefix) {
+        for (String candidate : new String[] {prefix, outputPrefix}) {
+            if (candidate == null || !candidate.matches("[A-Za-z0-9._-]*")) {
+                throw new IllegalArgumentException("topic prefix '" + candidate + "' may only hold letters, digits, "
+                        + "'.', '_' and '-'");
+            }
         }
         this.prefix = prefix;
+        this.outputPrefix = outputPrefix;
     }
 
     public String prefix() {
         return prefix;
+    }
+
+    /** The same sample topics, with the learner's outputs under another prefix (a replay's own topics). */
+    public Topics withOutputPrefix(String newOutputPrefix) {
+        return new Topics(prefix, newOutputPrefix);
     }
 
     public Topic<Long, Sample> train() {
@@ -54,14 +72,18 @@ public final class Topics {
     }
 
     public Topic<Long, TrainingSummary> monitor() {
-        return new Topic<>(prefix + MONITOR, Serdes.Long(), SUMMARY_SERDE);
+        return new Topic<>(outputPrefix + MONITOR, Serdes.Long(), SUMMARY_SERDE);
     }
 
     public Topic<Long, DeadLetter> deadLetter() {
-        return new Topic<>(prefix + DEAD_LETTER, Serdes.Long(), DEAD_LETTER_SERDE);
+        return new Topic<>(outputPrefix + DEAD_LETTER, Serdes.Long(), DEAD_LETTER_SERDE);
     }
 
     public Topic<Long, Alert> alerts() {
-        return new Topic<>(prefix + ALERTS, Serdes.Long(), ALERT_SERDE);
+        return new Topic<>(outputPrefix + ALERTS, Serdes.Long(), ALERT_SERDE);
+    }
+
+    public Topic<Long, Checkpoint> checkpoints() {
+        return new Topic<>(outputPrefix + CHECKPOINTS, Serdes.Long(), CHECKPOINT_SERDE);
     }
 }

@@ -12,9 +12,6 @@ public interface InputReader {
     record InputRecord(long offset, long timestamp, byte[] key, byte[] value) {
     }
 
-    /** The first offset still in the partition (0 unless retention removed the oldest samples). */
-    long beginningOffset(String topic, int partition);
-
     /** Records of [from, to) of a partition, in offset order (transaction markers and aborted records skipped). */
     List<InputRecord> read(String topic, int partition, long from, long to);
 }

@@ -29,14 +29,6 @@ final class KafkaInputReader implements InputReader {
     }
 
     @Override
-    public long beginningOffset(String topic, int partition) {
-        TopicPartition topicPartition = new TopicPartition(topic, partition);
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            return consumer.beginningOffsets(List.of(topicPartition), TIMEOUT).get(topicPartition);
-        }
-    }
-
-    @Override
     public List<InputRecord> read(String topic, int partition, long from, long to) {
         TopicPartition topicPartition = new TopicPartition(topic, partition);
         List<InputRecord> records = new ArrayList<>();

@@ -15,14 +15,26 @@ import java.nio.file.Path;
  * @param histogramBins bins of every weight and gradient histogram, > 0
  * @param initFrom NumPy weights to start from instead of the initialiser, or null
  * @param evaluationInterval held-out accuracy on the test topic every this many steps (batched), 0 = never
+ * @param checkpointInterval a full checkpoint to the checkpoint topic every this many steps, 0 = never
+ * @param stopOffset input records at or after this offset are left alone (a replay's --to-offset)
+ * @param startSnapshot a model snapshot to start from instead of a fresh model (a replay from a checkpoint), or null
  */
 public record LearnerConfig(String applicationId, Topics topics, ModelConfig model, int summaryInterval,
-                            int snapshotInterval, int histogramBins, Path initFrom, int evaluationInterval) {
+                            int snapshotInterval, int histogramBins, Path initFrom, int evaluationInterval,
+                            int checkpointInterval, long stopOffset, byte[] startSnapshot) {
 
     public static final int DEFAULT_SUMMARY_INTERVAL = 100;
     public static final int DEFAULT_SNAPSHOT_INTERVAL = 1000;
     public static final int DEFAULT_HISTOGRAM_BINS = 30;
     public static final int DEFAULT_EVALUATION_INTERVAL = 10_000;
+    public static final int DEFAULT_CHECKPOINT_INTERVAL = 10_000;
+
+    /** A live learner with the default intervals. */
+    public static LearnerConfig of(String applicationId, Topics topics, ModelConfig model) {
+        return new LearnerConfig(applicationId, topics, model, DEFAULT_SUMMARY_INTERVAL, DEFAULT_SNAPSHOT_INTERVAL,
+                DEFAULT_HISTOGRAM_BINS, null, DEFAULT_EVALUATION_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL, Long.MAX_VALUE,
+                null);
+    }
 
     public LearnerConfig {
         if (applicationId == null || applicationId.isBlank()) {
@@ -38,6 +50,10 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         }
         if (evaluationInterval < 0 || evaluationInterval % summaryInterval != 0) {
             throw new IllegalArgumentException("evaluation interval is " + evaluationInterval + ", expected 0 (never) "
+                    + "or a multiple of the summary interval " + summaryInterval);
+        }
+        if (checkpointInterval < 0 || checkpointInterval % summaryInterval != 0) {
+            throw new IllegalArgumentException("checkpoint interval is " + checkpointInterval + ", expected 0 (never) "
                     + "or a multiple of the summary interval " + summaryInterval);
         }
         if (histogramBins <= 0) {

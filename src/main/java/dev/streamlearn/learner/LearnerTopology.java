@@ -1,6 +1,7 @@
 package dev.streamlearn.learner;
 
 import dev.streamlearn.avro.Alert;
+import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.kafka.Topics;
@@ -12,8 +13,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * samples (raw bytes) -> train (one SGD step each, model in a changelogged store) -> summaries | alerts | dead
- * letters.
+ * samples (raw bytes) -> train (one SGD step each, model in a changelogged store) -> summaries | alerts |
+ * checkpoints | dead letters.
  */
 public final class LearnerTopology {
     static final String MODEL_STORE = "model";
@@ -22,6 +23,7 @@ public final class LearnerTopology {
     static final String SUMMARY_SINK = "summaries";
     static final String DEAD_LETTER_SINK = "dead-letters";
     static final String ALERT_SINK = "alerts";
+    static final String CHECKPOINT_SINK = "checkpoints";
     /** Model snapshots can be several MB: the changelog must accept them. */
     public static final int MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
 
@@ -41,6 +43,8 @@ public final class LearnerTopology {
                 valueSerializer(TrainingSummary.class, Topics.SUMMARY_SERDE.serializer()), PROCESSOR);
         topology.addSink(ALERT_SINK, topics.alerts().name(), Serdes.Long().serializer(),
                 valueSerializer(Alert.class, Topics.ALERT_SERDE.serializer()), PROCESSOR);
+        topology.addSink(CHECKPOINT_SINK, topics.checkpoints().name(), Serdes.Long().serializer(),
+                valueSerializer(Checkpoint.class, Topics.CHECKPOINT_SERDE.serializer()), PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetter().name(), Serdes.Long().serializer(),
                 valueSerializer(DeadLetter.class, Topics.DEAD_LETTER_SERDE.serializer()), PROCESSOR);
         return topology;

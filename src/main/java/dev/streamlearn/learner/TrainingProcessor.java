@@ -4,6 +4,7 @@ import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.kafka.AvroTrust;
+import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
 import java.io.IOException;
@@ -62,7 +63,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
         byte[] saved = store.get(CHECKPOINT_KEY);
         OnlineTrainer trainer;
         if (saved == null) {
-            trainer = freshTrainer();
+            trainer = config.startSnapshot() != null ? ModelSnapshot.read(config.startSnapshot()) : freshTrainer();
             restoredOffset = -1;
         } else {
             ModelCheckpoint checkpoint = ModelCheckpoint.fromBytes(saved);
@@ -91,8 +92,17 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata metadata = context.recordMetadata().orElseThrow();
+        if (metadata.offset() >= config.stopOffset()) {
+            return;
+        }
         if (!caughtUp) {
-            catchUp(metadata);
+            if (restoredOffset >= 0) {
+                catchUp(metadata);
+            } else {
+                // The model as it starts, committed with the first transaction: a learner that dies before its
+                // first periodic snapshot then restarts from here and re-applies what it had committed since.
+                store.put(CHECKPOINT_KEY, ModelCheckpoint.of(loop.trainer(), metadata.offset()).toBytes());
+            }
             caughtUp = true;
         }
         handle(record.key(), record.value(), metadata.topic(), metadata.partition(), metadata.offset(),
@@ -101,15 +111,11 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
 
     /** Re-applies, without output, the committed input between the restored snapshot and the first record handed. */
     private void catchUp(RecordMetadata first) {
-        if (restoredOffset < 0 && first.offset() == 0) {
+        if (first.offset() <= restoredOffset) {
             return;
         }
-        InputReader reader = services.inputReader();
-        long from = restoredOffset >= 0 ? restoredOffset : reader.beginningOffset(first.topic(), first.partition());
-        if (first.offset() <= from) {
-            return;
-        }
-        for (InputReader.InputRecord missed : reader.read(first.topic(), first.partition(), from, first.offset())) {
+        for (InputReader.InputRecord missed : services.inputReader().read(first.topic(), first.partition(),
+                restoredOffset, first.offset())) {
             handle(missed.key(), missed.value(), first.topic(), first.partition(), missed.offset(),
                     missed.timestamp(), false);
         }
@@ -148,8 +154,16 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
         for (Alert alert : result.alerts()) {
             context.forward(new Record<>(step, alert, timestamp), LearnerTopology.ALERT_SINK);
         }
-        if (step % config.snapshotInterval() == 0) {
-            store.put(CHECKPOINT_KEY, ModelCheckpoint.of(loop.trainer(), offset + 1).toBytes());
+        if (step % config.snapshotInterval() == 0 || config.checkpointInterval() > 0
+                && step % config.checkpointInterval() == 0) {
+            ModelCheckpoint checkpoint = ModelCheckpoint.of(loop.trainer(), offset + 1);
+            if (step % config.snapshotInterval() == 0) {
+                store.put(CHECKPOINT_KEY, checkpoint.toBytes());
+            }
+            if (config.checkpointInterval() > 0 && step % config.checkpointInterval() == 0) {
+                context.forward(new Record<>(step, checkpoint.toAvro(config.applicationId(), topic, partition,
+                        loop.trainer()), timestamp), LearnerTopology.CHECKPOINT_SINK);
+            }
         }
     }
 

@@ -62,7 +62,7 @@ final class EndToEndScenario {
             monitorThread.start();
 
             LearnerConfig config = new LearnerConfig(applicationId, topics, ModelConfig.preset("M2").build(), 100,
-                    1000, 30, null, 5_000);
+                    1000, 30, null, 5_000, 0, Long.MAX_VALUE, null);
             OnlineTrainer trainer;
             try (Learner learner = new Learner(client, config, stateDir)) {
                 learner.start();

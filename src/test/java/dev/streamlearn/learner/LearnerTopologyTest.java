@@ -44,7 +44,8 @@ class LearnerTopologyTest {
     }
 
     private LearnerConfig config() {
-        return new LearnerConfig("topology-test", TOPICS, ModelConfig.preset("M2").build(), 100, 1000, 30, null, 0);
+        return new LearnerConfig("topology-test", TOPICS, ModelConfig.preset("M2").build(), 100, 1000, 30, null, 0, 0, Long.MAX_VALUE,
+                null);
     }
 
     private Properties properties() {

@@ -11,11 +11,6 @@ final class ListInputReader implements InputReader {
     }
 
     @Override
-    public long beginningOffset(String topic, int partition) {
-        return records.isEmpty() ? 0 : records.get(0).offset();
-    }
-
-    @Override
     public List<InputRecord> read(String topic, int partition, long from, long to) {
         return records.stream().filter(r -> r.offset() >= from && r.offset() < to).toList();
     }

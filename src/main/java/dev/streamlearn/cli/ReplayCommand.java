@@ -1,0 +1,122 @@
+package dev.streamlearn.cli;
+
+import dev.streamlearn.avro.Checkpoint;
+import dev.streamlearn.kafka.KafkaCluster;
+import dev.streamlearn.kafka.TopicAdmin;
+import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.learner.CheckpointReader;
+import dev.streamlearn.learner.Learner;
+import dev.streamlearn.learner.LearnerConfig;
+import dev.streamlearn.model.ModelConfig;
+import dev.streamlearn.model.ModelSnapshot;
+import dev.streamlearn.model.Npz;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Trains again on a range of the training topic, under its own application id and with its own output topics. From
+ * offset 0 with the live learner's model flags it rebuilds the live model bit for bit; with other flags it is a
+ * what-if run on the identical stream. From a checkpoint it continues that checkpoint's model and optimiser exactly
+ * (model flags are then ignored: the checkpoint carries its configuration).
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Re-train on a range of the training topic under a new application id, writing to its own "
+                + "monitor topic (REPLAYID.learner.monitor).")
+final class ReplayCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    ModelOptions model;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Start start;
+
+    static final class Start {
+        @Option(names = "--from-offset", paramLabel = "N", description = "Start a fresh model at input offset N.")
+        Long offset;
+
+        @Option(names = "--from-timestamp", paramLabel = "TIME",
+                description = "Start a fresh model at the first sample produced at or after TIME (ISO-8601).")
+        Instant timestamp;
+
+        @Option(names = "--from-checkpoint", paramLabel = "STEP|latest",
+                description = "Continue the model of a checkpoint from the offset it had reached.")
+        String checkpoint;
+    }
+
+    @Option(names = "--to-offset", paramLabel = "M",
+            description = "Stop before input offset M (default: the end of the topic when the replay starts).")
+    Long toOffset;
+
+    @Option(names = "--application-id", description = "Default: streamlearn-replay-YYYYMMDD-HHMMSS.")
+    String applicationId;
+
+    @Option(names = "--export", paramLabel = "FILE.npz", description = "Write the final weights.")
+    Path export;
+
+    @Option(names = "--state-dir", defaultValue = "data/streams", description = "Kafka Streams local state.")
+    Path stateDir;
+
+    @Override
+    public Integer call() throws Exception {
+        String id = applicationId != null ? applicationId
+                : "streamlearn-replay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Topics source = kafka.topics();
+        Topics topics = source.withOutputPrefix(source.prefix() + id + ".");
+        try (ShutdownSignal signal = new ShutdownSignal();
+             KafkaCluster cluster = kafka.connect();
+             TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
+            String input = topics.train().name();
+            ModelConfig config = model.toConfig();
+            byte[] startSnapshot = null;
+            long from;
+            if (start.checkpoint != null) {
+                Checkpoint checkpoint = CheckpointReader.find(cluster.clientProperties(), source.checkpoints(),
+                        ExportCommand.parseStep(start.checkpoint)).orElseThrow(() -> new IllegalArgumentException(
+                                "no checkpoint " + start.checkpoint + " on " + source.checkpoints().name()));
+                startSnapshot = CheckpointReader.snapshotBytes(checkpoint);
+                config = ModelSnapshot.parseConfig(checkpoint.getModelConfig());
+                from = checkpoint.getNextOffset();
+            } else if (start.timestamp != null) {
+                from = admin.offsetForTime(input, start.timestamp);
+            } else {
+                from = start.offset;
+            }
+            long to = toOffset != null ? toOffset : admin.endOffset(input);
+            if (from < 0 || to < from) {
+                throw new IllegalArgumentException("cannot replay offsets [" + from + ", " + to + ") of " + input);
+            }
+            admin.createAll(topics, (short) 1);
+            admin.setCommittedOffset(id, input, from);
+            LearnerConfig learnerConfig = new LearnerConfig(id, topics, config, LearnerConfig.DEFAULT_SUMMARY_INTERVAL,
+                    LearnerConfig.DEFAULT_SNAPSHOT_INTERVAL, LearnerConfig.DEFAULT_HISTOGRAM_BINS, model.initFrom,
+                    LearnerConfig.DEFAULT_EVALUATION_INTERVAL, LearnerConfig.DEFAULT_CHECKPOINT_INTERVAL, to,
+                    startSnapshot);
+            System.err.println("replay " + id + ": " + config.describe() + " on " + input + " offsets [" + from + ", "
+                    + to + "), summaries to " + topics.monitor().name());
+            try (Learner learner = new Learner(cluster.clientProperties(), learnerConfig, stateDir)) {
+                learner.start();
+                boolean finished = to == from || learner.awaitCommitted(admin, to, signal.requested());
+                if (learner.failure() != null || !finished) {
+                    System.err.println("replay stopped before offset " + to
+                            + (learner.failure() == null ? "" : ": " + learner.failure()));
+                    return 1;
+                }
+                var trainer = learner.liveModel().trainer();
+                if (export != null && trainer.isPresent()) {
+                    Npz.export(trainer.get().network(), export);
+                    System.err.println("weights after " + trainer.get().updates() + " steps written to " + export);
+                }
+            }
+        }
+        return 0;
+    }
+}
