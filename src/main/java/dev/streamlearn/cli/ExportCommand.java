@@ -25,6 +25,9 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (kafka.printedConfig()) {
+            return 0;
+        }
         long step = parseStep(checkpoint);
         try (KafkaCluster cluster = kafka.connect()) {
             Checkpoint found = CheckpointReader.find(cluster.clientProperties(), kafka.topics().checkpoints(), step)

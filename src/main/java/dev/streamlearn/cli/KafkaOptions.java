@@ -4,12 +4,26 @@ import dev.streamlearn.kafka.KafkaCluster;
 import dev.streamlearn.kafka.Topics;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Where Kafka is and how topics are named, shared by every command that talks to Kafka. */
+/**
+ * Where Kafka is, how topics are named, and where the service's configuration comes from: shared by every command
+ * that talks to Kafka.
+ */
 final class KafkaOptions {
+    private static final Pattern SECRET = Pattern.compile(".*(password|secret|jaas|token|credential).*");
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
             description = "An external Kafka cluster; nothing embedded starts. Default: the embedded broker.")
     String bootstrapServers;
@@ -24,16 +38,61 @@ final class KafkaOptions {
 
     @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
             description = "A Kafka client property for every client (security.protocol, sasl.*, ssl.*, ...); "
-                    + "repeatable.")
+                    + "repeatable; beats kafka.* keys of the properties file.")
     Map<String, String> clientProperties = new LinkedHashMap<>();
 
-    KafkaCluster connect() {
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file to read instead of the "
+            + "service's own (producer/producer.properties, learner/learner.properties, monitor/monitor.properties).")
+    Path configFile;
+
+    @Option(names = "--print-config", description = "Print the effective configuration (secrets masked) and exit.")
+    boolean printConfig;
+
+    private ServiceConfig serviceConfig() {
+        return (ServiceConfig) command.commandLine().getDefaultValueProvider();
+    }
+
+    /** Client properties: the file's kafka.* keys, then --kafka-property flags. */
+    Properties kafkaProperties() {
         Properties properties = new Properties();
+        properties.putAll(serviceConfig().kafkaProperties(command));
         properties.putAll(clientProperties);
-        return KafkaCluster.connect(bootstrapServers, kafkaDir, properties);
+        return properties;
+    }
+
+    KafkaCluster connect() {
+        return KafkaCluster.connect(bootstrapServers, kafkaDir, kafkaProperties());
     }
 
     Topics topics() {
         return new Topics(topicPrefix);
+    }
+
+    /** With --print-config, prints every option's effective value and the Kafka client properties; returns true. */
+    boolean printedConfig() {
+        if (!printConfig) {
+            return false;
+        }
+        Path file = serviceConfig().fileFor(command.name());
+        System.out.println("# streamlearn " + command.name() + ": flags > STREAMLEARN_* environment > "
+                + (file == null ? "(no properties file)" : file) + " > defaults");
+        Map<String, String> values = new TreeMap<>();
+        for (OptionSpec option : command.options()) {
+            String key = ServiceConfig.key(option);
+            if (option.usageHelp() || option.versionHelp() || key.equals("print-config")
+                    || key.equals("kafka-property")) {
+                continue;
+            }
+            Object value = option.getValue();
+            values.put(key, value == null ? "" : masked(key, String.valueOf(value)));
+        }
+        values.forEach((key, value) -> System.out.println(key + "=" + value));
+        new TreeMap<>(kafkaProperties()).forEach((key, value) -> System.out.println(ServiceConfig.KAFKA_PREFIX + key
+                + "=" + masked(key.toString(), value.toString())));
+        return true;
+    }
+
+    static String masked(String key, String value) {
+        return SECRET.matcher(key.toLowerCase(Locale.ROOT)).matches() ? "****" : value;
     }
 }

@@ -33,6 +33,9 @@ final class LearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (kafka.printedConfig()) {
+            return 0;
+        }
         LearnerConfig config = learner.toConfig("streamlearn-learner", kafka.topics(), model);
         try (ShutdownSignal signal = new ShutdownSignal();
              KafkaCluster cluster = kafka.connect();

@@ -44,6 +44,9 @@ final class MonitorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (kafka.printedConfig()) {
+            return 0;
+        }
         SummaryConsumer.Start start = fromTimestamp != null ? new SummaryConsumer.Start.At(parseTime(fromTimestamp))
                 : fromBeginning ? new SummaryConsumer.Start.Earliest() : new SummaryConsumer.Start.Latest();
         try (KafkaCluster cluster = kafka.connect();

@@ -48,6 +48,9 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (kafka.printedConfig()) {
+            return 0;
+        }
         Mnist.Split which = Mnist.Split.parse(split);
         ProduceOptions options = new ProduceOptions(limit, shuffle, seed, epochs, rate, startId);
         Mnist samples = data.load(which);

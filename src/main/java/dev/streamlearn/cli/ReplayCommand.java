@@ -67,6 +67,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (kafka.printedConfig()) {
+            return 0;
+        }
         String id = applicationId != null ? applicationId
                 : "streamlearn-replay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Topics source = kafka.topics();

@@ -71,6 +71,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (kafka.printedConfig()) {
+            return 0;
+        }
         if (trainSamples <= 0) {
             throw new IllegalArgumentException("--train-samples is " + trainSamples + ", expected > 0");
         }

@@ -1,5 +1,7 @@
 package dev.streamlearn.cli;
 
+import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,17 +13,36 @@ import picocli.CommandLine.Command;
 public final class StreamlearnCommand {
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args).execute(args));
     }
 
-    /** The configured command line, for main and for tests. */
-    public static CommandLine commandLine() {
+    /** The configured command line for these arguments, for main and for tests. */
+    public static CommandLine commandLine(String... args) {
+        return commandLine(System.getenv(), args);
+    }
+
+    /** The same, with the STREAMLEARN_* variables read from the given environment. */
+    public static CommandLine commandLine(Map<String, String> environment, String... args) {
         CommandLine commandLine = new CommandLine(new StreamlearnCommand());
+        commandLine.setDefaultValueProvider(new ServiceConfig(configFile(args), environment));
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             cmd.getErr().println("streamlearn " + cmd.getCommandName() + ": " + oneLine(exception));
             return exception instanceof IllegalArgumentException ? 2 : 1;
         });
         return commandLine;
+    }
+
+    /** The value of --config, read before parsing because it decides the defaults the parser uses. */
+    private static Path configFile(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                return Path.of(args[i + 1]);
+            }
+            if (args[i].startsWith("--config=")) {
+                return Path.of(args[i].substring("--config=".length()));
+            }
+        }
+        return null;
     }
 
     private static String oneLine(Throwable exception) {

@@ -91,7 +91,7 @@ class ReplayIntegrationTest {
     }
 
     private static void streamlearn(String... args) {
-        assertEquals(0, StreamlearnCommand.commandLine().execute(args), () -> String.join(" ", args));
+        assertEquals(0, StreamlearnCommand.commandLine(args).execute(args), () -> String.join(" ", args));
     }
 
     @Test

@@ -1,0 +1,99 @@
+package dev.streamlearn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Configuration mistakes end in one line naming the key, the value and what is allowed, with exit code 2. */
+class ConfigurationErrorsTest {
+    @TempDir
+    Path dir;
+
+    private record Outcome(int exitCode, String err, String out) {
+    }
+
+    private Outcome run(Map<String, String> environment, String... args) {
+        CommandLine commandLine = StreamlearnCommand.commandLine(environment, args);
+        StringWriter err = new StringWriter();
+        commandLine.setErr(new PrintWriter(err));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.out;
+        System.setOut(new java.io.PrintStream(out, true));
+        StringWriter usage = new StringWriter();
+        commandLine.setOut(new PrintWriter(usage, true));
+        try {
+            int code = commandLine.execute(args);
+            return new Outcome(code, err.toString(), usage + out.toString());
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    private Path file(String content) throws Exception {
+        Path file = dir.resolve("learner.properties");
+        Files.writeString(file, content);
+        return file;
+    }
+
+    @Test
+    @DisplayName("an unknown key in the properties file names the file, the key and the allowed keys")
+    void unknownKey() throws Exception {
+        Outcome outcome = run(Map.of(), "learn", "--config", file("lrr=0.1\n").toString(), "--print-config");
+        assertEquals(2, outcome.exitCode());
+        assertTrue(outcome.err().contains("unknown key 'lrr'") && outcome.err().contains("lr,"), outcome.err());
+    }
+
+    @Test
+    @DisplayName("a value of the wrong type names the option and the value")
+    void badValue() {
+        Outcome outcome = run(Map.of(), "bench", "--lr", "fast");
+        assertEquals(2, outcome.exitCode());
+        assertTrue(outcome.err().contains("'--lr'") && outcome.err().contains("fast"), outcome.err());
+    }
+
+    @Test
+    @DisplayName("an out-of-range hyperparameter from the environment is one line with the allowed range")
+    void outOfRange() {
+        Outcome outcome = run(Map.of("STREAMLEARN_MOMENTUM", "1.5"), "bench", "--optimizer", "momentum");
+        assertEquals(2, outcome.exitCode());
+        assertEquals(1, outcome.err().strip().lines().count(), outcome.err());
+        assertTrue(outcome.err().contains("momentum is 1.5, expected a number in [0, 1)"), outcome.err());
+    }
+
+    @Test
+    @DisplayName("--print-config shows file, environment and flag values in that precedence, secrets masked")
+    void printConfig() throws Exception {
+        Path config = file("lr=0.5\nseed=3\nmodel=M3\nkafka.sasl.jaas.config=org.Login required password=\"hunter2\";\n"
+                + "kafka.security.protocol=SASL_SSL\n");
+        Outcome outcome = run(Map.of("STREAMLEARN_SEED", "9"), "learn", "--config", config.toString(), "--model", "M4",
+                "--print-config");
+        assertEquals(0, outcome.exitCode(), outcome.err());
+        assertTrue(outcome.out().contains("lr=0.5\n"), outcome.out());
+        assertTrue(outcome.out().contains("seed=9\n"), outcome.out());
+        assertTrue(outcome.out().contains("model=M4\n"), outcome.out());
+        assertTrue(outcome.out().contains("kafka.security.protocol=SASL_SSL"), outcome.out());
+        assertTrue(outcome.out().contains("kafka.sasl.jaas.config=****"), outcome.out());
+        assertFalse(outcome.out().contains("hunter2"), outcome.out());
+    }
+
+    @Test
+    @DisplayName("every command lists itself in --help, and each has its own --help")
+    void help() {
+        Outcome top = run(Map.of(), "--help");
+        for (String command : new String[] {"data", "broker", "produce", "learn", "monitor", "run", "replay", "export",
+            "bench"}) {
+            assertTrue(top.out().contains(command), command);
+            assertEquals(0, run(Map.of(), command, "--help").exitCode(), command);
+        }
+    }
+}
