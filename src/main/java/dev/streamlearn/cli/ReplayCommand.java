@@ -36,7 +36,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true)
     Start start;
 
     static final class Start {
@@ -69,6 +69,10 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (kafka.printedConfig()) {
             return 0;
+        }
+        if (start == null) {
+            throw new IllegalArgumentException("say where to start: --from-offset N, --from-timestamp TIME or "
+                    + "--from-checkpoint STEP|latest");
         }
         String id = applicationId != null ? applicationId
                 : "streamlearn-replay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
