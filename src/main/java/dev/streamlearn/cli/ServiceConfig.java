@@ -27,7 +27,6 @@ final class ServiceConfig implements CommandLine.IDefaultValueProvider {
     private static final Map<String, String> SERVICE_FILES = Map.of(
             "produce", "producer/producer.properties",
             "learn", "learner/learner.properties",
-            "replay", "learner/learner.properties",
             "run", "learner/learner.properties",
             "monitor", "monitor/monitor.properties");
 
