@@ -1,15 +1,22 @@
 package dev.streamlearn.cli;
 
+import dev.streamlearn.data.IdxFormatException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code streamlearn} entry point: parses the command line and runs the chosen subcommand. */
+/**
+ * The {@code streamlearn} entry point: parses the command line and runs the chosen subcommand. Exit codes: 0 done,
+ * 1 a failure at run time (Kafka unreachable, a learner that died), 2 a usage error (bad option or configuration
+ * value, missing or corrupt IDX file), 130 interrupted.
+ */
 @Command(name = "streamlearn", mixinStandardHelpOptions = true, version = "streamlearn 0.1.0",
         description = "Online neural-network training from Kafka, one SGD step per sample, with live monitoring.",
         subcommands = {DataCommand.class, BrokerCommand.class, ProduceCommand.class, LearnCommand.class,
-                MonitorCommand.class, RunCommand.class, ReplayCommand.class, ExportCommand.class, BenchCommand.class})
+                MonitorCommand.class, RunCommand.class, ReplayCommand.class, ExportCommand.class, TopicsCommand.class,
+                BenchCommand.class})
 public final class StreamlearnCommand {
 
     public static void main(String[] args) {
@@ -27,7 +34,7 @@ public final class StreamlearnCommand {
         commandLine.setDefaultValueProvider(new ServiceConfig(configFile(args), environment));
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             cmd.getErr().println("streamlearn " + cmd.getCommandName() + ": " + oneLine(exception));
-            return exception instanceof IllegalArgumentException ? 2 : 1;
+            return isUsageError(exception) ? 2 : 1;
         });
         return commandLine;
     }
@@ -43,6 +50,12 @@ public final class StreamlearnCommand {
             }
         }
         return null;
+    }
+
+    /** Mistakes of the person running the command (bad values, missing or corrupt input files): exit code 2. */
+    private static boolean isUsageError(Throwable exception) {
+        return exception instanceof IllegalArgumentException || exception instanceof IdxFormatException
+                || exception instanceof NoSuchFileException;
     }
 
     private static String oneLine(Throwable exception) {

@@ -43,6 +43,8 @@ public final class SampleProducer {
         p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(64L * 1024 * 1024));
+        // An unreachable cluster fails the first send after 30 s (the client retries with backoff meanwhile).
+        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
         return p;
     }
 

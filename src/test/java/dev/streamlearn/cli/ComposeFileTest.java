@@ -1,0 +1,71 @@
+package dev.streamlearn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No Docker engine runs here, so the compose file is checked as text: every service built from the project's
+ * Dockerfile runs a valid streamlearn command line, and every file it mounts or names exists in the repository.
+ */
+class ComposeFileTest {
+    private static final Path COMPOSE = Path.of("docker-compose.yml");
+
+    @Test
+    @DisplayName("every streamlearn service's command parses, and its mounted config files exist")
+    void servicesAreValidInvocations() throws Exception {
+        JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(COMPOSE.toFile()).get("services");
+        Set<String> built = new TreeSet<>();
+        for (Map.Entry<String, JsonNode> service : iterable(services)) {
+            JsonNode definition = service.getValue();
+            if (!definition.has("build")) {
+                continue;
+            }
+            built.add(service.getKey());
+            assertTrue(Files.isRegularFile(Path.of(definition.get("build").asText(), "Dockerfile")));
+            List<String> command = new ArrayList<>();
+            definition.get("command").forEach(part -> command.add(part.asText()));
+            Map<String, Path> mounts = new HashMap<>();
+            if (definition.has("volumes")) {
+                for (JsonNode volume : definition.get("volumes")) {
+                    String[] parts = volume.asText().split(":");
+                    if (parts[0].startsWith(".")) {
+                        Path host = Path.of(parts[0]);
+                        assertTrue(Files.isDirectory(host), service.getKey() + " mounts missing " + host);
+                        mounts.put(parts[1], host);
+                    }
+                }
+            }
+            int config = command.indexOf("--config");
+            if (config >= 0) {
+                String inContainer = command.get(config + 1);
+                String folder = inContainer.substring(0, inContainer.lastIndexOf('/'));
+                Path host = mounts.get(folder);
+                assertTrue(host != null && Files.isRegularFile(host.resolve(Path.of(inContainer).getFileName())),
+                        service.getKey() + " reads " + inContainer + ", which no mount provides");
+                // Parse as the container would see it, with the host copy of the config file.
+                command.set(config + 1, host.resolve(Path.of(inContainer).getFileName()).toString());
+            }
+            String[] args = command.toArray(String[]::new);
+            StreamlearnCommand.commandLine(Map.of(), args).parseArgs(args);
+        }
+        assertEquals(Set.of("learner", "monitor", "producer", "topics"), built);
+    }
+
+    private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode node) {
+        return node::fields;
+    }
+}
