@@ -2,6 +2,7 @@ package dev.streamlearn.cli;
 
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.kafka.KafkaCluster;
+import dev.streamlearn.monitor.DashboardServer;
 import dev.streamlearn.monitor.SummaryConsumer;
 import dev.streamlearn.monitor.SummaryFormat;
 import dev.streamlearn.monitor.TerminalDashboard;
@@ -28,6 +29,10 @@ final class MonitorCommand implements Callable<Integer> {
             description = "Show summaries written since TIME (ISO-8601 such as 2026-11-24T10:15:00Z, or epoch ms).")
     String fromTimestamp;
 
+    @Option(names = "--http", paramLabel = "HOST:PORT",
+            description = "Also serve the web dashboard and /metrics there, e.g. 127.0.0.1:8080.")
+    String http;
+
     @ArgGroup(exclusive = true)
     Output output = new Output();
 
@@ -53,7 +58,16 @@ final class MonitorCommand implements Callable<Integer> {
              SummaryConsumer consumer = new SummaryConsumer(cluster.clientProperties(), kafka.topics().monitor(),
                      start);
              ShutdownSignal signal = new ShutdownSignal(consumer::stop)) {
-            consumer.run(printer());
+            Consumer<TrainingSummary> printer = printer();
+            if (http == null) {
+                consumer.run(printer);
+            } else {
+                try (DashboardServer dashboard = DashboardServer.start(http)) {
+                    System.err.println("dashboard at " + dashboard.uri() + " (metrics at " + dashboard.uri()
+                            + "metrics)");
+                    consumer.run(printer.andThen(dashboard::publish));
+                }
+            }
         }
         return 0;
     }

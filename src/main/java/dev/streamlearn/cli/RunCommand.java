@@ -13,6 +13,7 @@ import dev.streamlearn.learner.TestSet;
 import dev.streamlearn.model.BatchEvaluator;
 import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
+import dev.streamlearn.monitor.DashboardServer;
 import dev.streamlearn.monitor.SummaryConsumer;
 import dev.streamlearn.monitor.SummaryFormat;
 import dev.streamlearn.producer.ProduceOptions;
@@ -65,6 +66,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--export", paramLabel = "FILE.npz", description = "Write the final weights as NumPy arrays.")
     Path export;
 
+    @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+            description = "Serve the live dashboard and /metrics there (default: ${DEFAULT-VALUE}; a busy port falls "
+                    + "back to a free one; 'off' for none).")
+    String http;
+
     @Option(names = "--print-every", defaultValue = "10",
             description = "Print every Nth summary while training (default: ${DEFAULT-VALUE}; 0 = none).")
     int printEvery;
@@ -94,6 +100,7 @@ final class RunCommand implements Callable<Integer> {
             produce(cluster, topics.test(), test, 0);
             long endOffset = admin.endOffset(topics.train().name());
 
+            DashboardServer dashboard = startDashboard();
             SummaryConsumer monitor = new SummaryConsumer(cluster.clientProperties(), topics.monitor(), true);
             AtomicLong monitorRecords = new AtomicLong();
             AtomicReference<TrainingSummary> lastSummary = new AtomicReference<>();
@@ -106,6 +113,9 @@ final class RunCommand implements Callable<Integer> {
                 }
                 if (printEvery > 0 && count % printEvery == 0) {
                     System.err.println(SummaryFormat.LINE.format(summary));
+                }
+                if (dashboard != null) {
+                    dashboard.publish(summary);
                 }
             }), "monitor");
             monitorThread.start();
@@ -125,6 +135,9 @@ final class RunCommand implements Callable<Integer> {
             monitor.stop();
             monitorThread.join(10_000);
             monitor.close();
+            if (dashboard != null) {
+                dashboard.close();
+            }
             if (running.failure() != null) {
                 System.err.println("learner failed: " + running.failure());
                 return 1;
@@ -159,6 +172,22 @@ final class RunCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /** The dashboard on --http, on a free port when that one is taken, or null with --http off. */
+    private DashboardServer startDashboard() {
+        if ("off".equalsIgnoreCase(http)) {
+            return null;
+        }
+        DashboardServer dashboard;
+        try {
+            dashboard = DashboardServer.start(http);
+        } catch (java.io.UncheckedIOException busy) {
+            dashboard = DashboardServer.start(http.substring(0, http.lastIndexOf(':')) + ":0");
+        }
+        System.err.println("dashboard at " + dashboard.uri() + " (Prometheus metrics at " + dashboard.uri()
+                + "metrics)");
+        return dashboard;
     }
 
     private static void produce(KafkaCluster cluster, Topic<Long, Sample> topic, Mnist split, int limit) {
