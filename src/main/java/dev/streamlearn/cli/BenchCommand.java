@@ -8,6 +8,7 @@ import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.learner.Learner;
 import dev.streamlearn.learner.LearnerConfig;
+import dev.streamlearn.learner.SummaryCost;
 import dev.streamlearn.model.BatchEvaluator;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.OnlineTrainer;
@@ -68,6 +69,9 @@ final class BenchCommand implements Callable<Integer> {
         figures.put("testAccuracy", testAccuracy);
         figures.put("prequentialAccuracy", trainer.window().cumulativeAccuracy());
         figures.put("seconds", seconds);
+        double monitored = SummaryCost.samplesPerSecond(config, train, LearnerConfig.DEFAULT_SUMMARY_INTERVAL);
+        figures.put("samplesPerSecondWithSummaries", monitored);
+        figures.put("summaryOverheadPercent", 100 * (1 - monitored / (train.count() / seconds)));
         if (endToEnd) {
             figures.putAll(endToEnd(config, train));
         }

@@ -107,6 +107,19 @@ public final class FloatTensor {
         }
     }
 
+    /** Elements 0, stride, 2 stride, ... (count of them), read in one bulk copy. */
+    public float[] sample(int stride, int count) {
+        float[] all = toArray();
+        if (stride == 1) {
+            return all;
+        }
+        float[] sample = new float[count];
+        for (int s = 0; s < count; s++) {
+            sample[s] = all[s * stride];
+        }
+        return sample;
+    }
+
     public float[] toArray() {
         float[] values = new float[length];
         buffer.get(0, values);

@@ -24,8 +24,8 @@ public interface Gradient {
     /** Mean of |g| over all elements. */
     double meanAbs();
 
-    /** Element index of g, in the layout of its parameter tensor. */
-    float get(int index);
+    /** Elements 0, stride, 2 stride, ... (count of them) of g, in the layout of its parameter tensor. */
+    float[] sample(int stride, int count);
 
     /** The weight gradient delta input^T of a dense layer, shaped like its weights [fanOut, fanIn]. */
     final class OuterProduct implements Gradient {
@@ -69,8 +69,15 @@ public interface Gradient {
         }
 
         @Override
-        public float get(int index) {
-            return delta.get(index / fanIn) * input.get(index % fanIn);
+        public float[] sample(int stride, int count) {
+            float[] d = delta.toArray();
+            float[] x = input.toArray();
+            float[] sample = new float[count];
+            for (int s = 0; s < count; s++) {
+                int index = s * stride;
+                sample[s] = d[index / fanIn] * x[index % fanIn];
+            }
+            return sample;
         }
     }
 
@@ -121,8 +128,15 @@ public interface Gradient {
         }
 
         @Override
-        public float get(int index) {
-            return input.get(index / fanOut) * delta.get(index % fanOut);
+        public float[] sample(int stride, int count) {
+            float[] x = input.toArray();
+            float[] d = delta.toArray();
+            float[] sample = new float[count];
+            for (int s = 0; s < count; s++) {
+                int index = s * stride;
+                sample[s] = x[index / fanOut] * d[index % fanOut];
+            }
+            return sample;
         }
     }
 
@@ -162,8 +176,8 @@ public interface Gradient {
         }
 
         @Override
-        public float get(int index) {
-            return values.get(index);
+        public float[] sample(int stride, int count) {
+            return values.sample(stride, count);
         }
     }
 }

@@ -133,33 +133,23 @@ public final class OnlineTrainer {
 
     /** Keeps the strided sample of every tensor that {@link #measureUpdate} compares after the step. */
     private void copyParameters(List<FloatTensor> parameters) {
-        if (beforeUpdate == null) {
-            beforeUpdate = new ArrayList<>();
-            for (FloatTensor parameter : parameters) {
-                int stride = TensorStatistics.stride(parameter.length());
-                beforeUpdate.add(new float[(parameter.length() + stride - 1) / stride]);
-            }
-        }
-        for (int t = 0; t < parameters.size(); t++) {
-            FloatTensor parameter = parameters.get(t);
-            float[] sample = beforeUpdate.get(t);
+        beforeUpdate = new ArrayList<>(parameters.size());
+        for (FloatTensor parameter : parameters) {
             int stride = TensorStatistics.stride(parameter.length());
-            for (int s = 0; s < sample.length; s++) {
-                sample[s] = parameter.get(s * stride);
-            }
+            beforeUpdate.add(parameter.sample(stride, TensorStatistics.samples(parameter.length(), stride)));
         }
     }
 
     /** ||delta p|| / ||p|| per tensor, over the same strided sample as the tensor statistics. */
     private void measureUpdate(List<FloatTensor> parameters) {
         for (int t = 0; t < parameters.size(); t++) {
-            FloatTensor after = parameters.get(t);
+            FloatTensor parameter = parameters.get(t);
             float[] before = beforeUpdate.get(t);
-            int stride = TensorStatistics.stride(after.length());
+            float[] after = parameter.sample(TensorStatistics.stride(parameter.length()), before.length);
             double change = 0;
             double norm = 0;
             for (int s = 0; s < before.length; s++) {
-                double diff = after.get(s * stride) - before[s];
+                double diff = after[s] - before[s];
                 change += diff * diff;
                 norm += (double) before[s] * before[s];
             }

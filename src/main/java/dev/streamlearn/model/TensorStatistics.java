@@ -1,7 +1,5 @@
 package dev.streamlearn.model;
 
-import java.util.function.IntToDoubleFunction;
-
 /**
  * Summary statistics of a tensor for monitoring: L2 norm and non-finite count over every element; mean, std, min,
  * max, zero fraction and an equal-width histogram over an evenly strided sample of at most {@link #SAMPLE_LIMIT}
@@ -17,25 +15,32 @@ public record TensorStatistics(double mean, double std, double min, double max, 
     /** Statistics of a parameter tensor; its norm comes from BLAS over every element. */
     public static TensorStatistics of(FloatTensor tensor, int bins) {
         double norm = Blas.norm(tensor);
-        long nonFinite = Double.isFinite(norm) ? 0 : countNonFinite(tensor::get, tensor.length());
-        return sampled(tensor::get, tensor.length(), bins, norm, nonFinite);
+        long nonFinite = Double.isFinite(norm) ? 0 : countNonFinite(tensor.toArray());
+        int stride = stride(tensor.length());
+        return sampled(tensor.sample(stride, samples(tensor.length(), stride)), bins, norm, nonFinite);
     }
 
-    /** Statistics of a gradient of the given length, read element by element without materialising it. */
+    /** Statistics of a gradient of the given length, sampled from its factors without materialising it. */
     public static TensorStatistics of(Gradient gradient, int length, int bins) {
         double norm = Math.sqrt(gradient.sumOfSquares());
-        long nonFinite = gradient.isFinite() ? 0 : countNonFinite(gradient::get, length);
-        return sampled(gradient::get, length, bins, norm, nonFinite);
+        int stride = stride(length);
+        long nonFinite = gradient.isFinite() ? 0 : countNonFinite(gradient.sample(1, length));
+        return sampled(gradient.sample(stride, samples(length, stride)), bins, norm, nonFinite);
     }
 
-    private static long countNonFinite(IntToDoubleFunction element, int length) {
+    private static long countNonFinite(float[] values) {
         long count = 0;
-        for (int i = 0; i < length; i++) {
-            if (!Double.isFinite(element.applyAsDouble(i))) {
+        for (float value : values) {
+            if (!Float.isFinite(value)) {
                 count++;
             }
         }
         return count;
+    }
+
+    /** How many elements a strided sample of a tensor reads. */
+    static int samples(int length, int stride) {
+        return (length + stride - 1) / stride;
     }
 
     /** The stride that spreads at most SAMPLE_LIMIT reads evenly over a tensor of the given length. */
@@ -43,22 +48,19 @@ public record TensorStatistics(double mean, double std, double min, double max, 
         return (length + SAMPLE_LIMIT - 1) / SAMPLE_LIMIT;
     }
 
-    private static TensorStatistics sampled(IntToDoubleFunction element, int length, int bins, double l2Norm,
-                                            long nonFinite) {
+    private static TensorStatistics sampled(float[] sample, int bins, double l2Norm, long nonFinite) {
         if (bins <= 0) {
             throw new IllegalArgumentException("histogram bins is " + bins + ", expected > 0");
         }
-        int stride = stride(length);
-        int samples = (length + stride - 1) / stride;
-        double[] values = new double[samples];
+        double[] values = new double[sample.length];
         double sum = 0;
         double squares = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         long zeros = 0;
         int finite = 0;
-        for (int s = 0; s < samples; s++) {
-            double v = element.applyAsDouble(s * stride);
+        for (float element : sample) {
+            double v = element;
             if (!Double.isFinite(v)) {
                 continue;
             }
