@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.data.Mnist;
-import dev.streamlearn.kafka.EmbeddedKafka;
 import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.learner.Learner;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.IntFunction;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -49,11 +47,11 @@ class DeadLetterIntegrationTest {
     @TempDir
     static Path work;
 
-    private static EmbeddedKafka broker;
+    private static Broker broker;
 
     @BeforeAll
     static void startBroker() {
-        broker = EmbeddedKafka.start(work.resolve("kafka"), 0);
+        broker = new Broker(work.resolve("kafka"));
     }
 
     @AfterAll
@@ -62,9 +60,7 @@ class DeadLetterIntegrationTest {
     }
 
     private static Properties client() {
-        Properties client = new Properties();
-        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        return client;
+        return broker.client();
     }
 
     private static Sample sample(Mnist train, int i) {

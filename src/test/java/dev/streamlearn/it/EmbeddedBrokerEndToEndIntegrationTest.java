@@ -1,9 +1,6 @@
 package dev.streamlearn.it;
 
-import dev.streamlearn.kafka.EmbeddedKafka;
 import java.nio.file.Path;
-import java.util.Properties;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -17,11 +14,11 @@ class EmbeddedBrokerEndToEndIntegrationTest {
     @TempDir
     Path stateDir;
 
-    private static EmbeddedKafka broker;
+    private static Broker broker;
 
     @BeforeAll
     static void startBroker() {
-        broker = EmbeddedKafka.start(kafkaDir, 0);
+        broker = new Broker(kafkaDir);
     }
 
     @AfterAll
@@ -32,8 +29,6 @@ class EmbeddedBrokerEndToEndIntegrationTest {
     @Test
     @DisplayName("5,000 MNIST samples through producer, learner and monitor on a real in-process KRaft broker")
     void trainsThroughKafka() throws Exception {
-        Properties client = new Properties();
-        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        EndToEndScenario.run(client, stateDir);
+        EndToEndScenario.run(broker.client(), stateDir);
     }
 }

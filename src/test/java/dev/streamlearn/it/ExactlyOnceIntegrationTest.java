@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.cli.StreamlearnCommand;
 import dev.streamlearn.data.Mnist;
-import dev.streamlearn.kafka.EmbeddedKafka;
 import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.model.ModelConfig;
@@ -25,7 +24,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -43,11 +41,11 @@ class ExactlyOnceIntegrationTest {
     @TempDir
     static Path work;
 
-    private static EmbeddedKafka broker;
+    private static Broker broker;
 
     @BeforeAll
     static void startBroker() {
-        broker = EmbeddedKafka.start(work.resolve("kafka"), 0);
+        broker = new Broker(work.resolve("kafka"));
     }
 
     @AfterAll
@@ -56,9 +54,7 @@ class ExactlyOnceIntegrationTest {
     }
 
     private static Properties client() {
-        Properties client = new Properties();
-        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        return client;
+        return broker.client();
     }
 
     private static Process learner(Topics topics, Path export) throws Exception {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.cli.StreamlearnCommand;
 import dev.streamlearn.data.Mnist;
-import dev.streamlearn.kafka.EmbeddedKafka;
 import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.learner.Learner;
@@ -21,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -33,12 +31,12 @@ class ReplayIntegrationTest {
     @TempDir
     static Path work;
 
-    private static EmbeddedKafka broker;
+    private static Broker broker;
     private static Mnist train;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = EmbeddedKafka.start(work.resolve("kafka"), 0);
+        broker = new Broker(work.resolve("kafka"));
         train = EndToEndScenario.mnist(Mnist.Split.TRAIN);
     }
 
@@ -48,9 +46,7 @@ class ReplayIntegrationTest {
     }
 
     private static Properties client() {
-        Properties client = new Properties();
-        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        return client;
+        return broker.client();
     }
 
     private static void produce(Topics topics, int from, int count) {
