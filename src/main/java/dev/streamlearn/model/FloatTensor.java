@@ -107,15 +107,14 @@ public final class FloatTensor {
         }
     }
 
-    /** Elements 0, stride, 2 stride, ... (count of them), read in one bulk copy. */
-    public float[] sample(int stride, int count) {
-        float[] all = toArray();
-        if (stride == 1) {
-            return all;
+    /** The elements a sample plan reads (one bulk copy when it reads them all). */
+    float[] sample(SamplePlan plan) {
+        if (plan.stride() == 1) {
+            return toArray();
         }
-        float[] sample = new float[count];
-        for (int s = 0; s < count; s++) {
-            sample[s] = all[s * stride];
+        float[] sample = new float[plan.size()];
+        for (int i = 0; i < sample.length; i++) {
+            sample[i] = buffer.get(plan.index(i));
         }
         return sample;
     }

@@ -24,8 +24,8 @@ public interface Gradient {
     /** Mean of |g| over all elements. */
     double meanAbs();
 
-    /** Elements 0, stride, 2 stride, ... (count of them) of g, in the layout of its parameter tensor. */
-    float[] sample(int stride, int count);
+    /** The elements of g a sample plan reads, in the layout of its parameter tensor. */
+    float[] sample(SamplePlan plan);
 
     /** The weight gradient delta input^T of a dense layer, shaped like its weights [fanOut, fanIn]. */
     final class OuterProduct implements Gradient {
@@ -69,13 +69,13 @@ public interface Gradient {
         }
 
         @Override
-        public float[] sample(int stride, int count) {
+        public float[] sample(SamplePlan plan) {
             float[] d = delta.toArray();
             float[] x = input.toArray();
-            float[] sample = new float[count];
-            for (int s = 0; s < count; s++) {
-                int index = s * stride;
-                sample[s] = d[index / fanIn] * x[index % fanIn];
+            float[] sample = new float[plan.size()];
+            for (int i = 0; i < sample.length; i++) {
+                int index = plan.index(i);
+                sample[i] = d[index / fanIn] * x[index % fanIn];
             }
             return sample;
         }
@@ -128,13 +128,13 @@ public interface Gradient {
         }
 
         @Override
-        public float[] sample(int stride, int count) {
+        public float[] sample(SamplePlan plan) {
             float[] x = input.toArray();
             float[] d = delta.toArray();
-            float[] sample = new float[count];
-            for (int s = 0; s < count; s++) {
-                int index = s * stride;
-                sample[s] = x[index / fanOut] * d[index % fanOut];
+            float[] sample = new float[plan.size()];
+            for (int i = 0; i < sample.length; i++) {
+                int index = plan.index(i);
+                sample[i] = x[index / fanOut] * d[index % fanOut];
             }
             return sample;
         }
@@ -176,8 +176,8 @@ public interface Gradient {
         }
 
         @Override
-        public float[] sample(int stride, int count) {
-            return values.sample(stride, count);
+        public float[] sample(SamplePlan plan) {
+            return values.sample(plan);
         }
     }
 }

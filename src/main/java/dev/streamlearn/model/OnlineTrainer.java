@@ -69,7 +69,7 @@ public final class OnlineTrainer {
         return lastLearningRate;
     }
 
-    /** Makes the next applied step record ||delta p|| / ||p|| per tensor (on a strided sample of each tensor). */
+    /** Makes the next applied step record ||delta p|| / ||p|| per tensor (on a sample of each large tensor). */
     public void captureNextUpdate() {
         captureUpdate = true;
     }
@@ -131,21 +131,20 @@ public final class OnlineTrainer {
         return new StepOutcome(loss, predicted, target, true);
     }
 
-    /** Keeps the strided sample of every tensor that {@link #measureUpdate} compares after the step. */
+    /** Keeps the sample of every tensor that {@link #measureUpdate} compares after the step. */
     private void copyParameters(List<FloatTensor> parameters) {
         beforeUpdate = new ArrayList<>(parameters.size());
         for (FloatTensor parameter : parameters) {
-            int stride = TensorStatistics.stride(parameter.length());
-            beforeUpdate.add(parameter.sample(stride, TensorStatistics.samples(parameter.length(), stride)));
+            beforeUpdate.add(parameter.sample(SamplePlan.of(parameter.length())));
         }
     }
 
-    /** ||delta p|| / ||p|| per tensor, over the same strided sample as the tensor statistics. */
+    /** ||delta p|| / ||p|| per tensor, over the same sample plan as the tensor statistics. */
     private void measureUpdate(List<FloatTensor> parameters) {
         for (int t = 0; t < parameters.size(); t++) {
             FloatTensor parameter = parameters.get(t);
             float[] before = beforeUpdate.get(t);
-            float[] after = parameter.sample(TensorStatistics.stride(parameter.length()), before.length);
+            float[] after = parameter.sample(SamplePlan.of(parameter.length()));
             double change = 0;
             double norm = 0;
             for (int s = 0; s < before.length; s++) {
