@@ -68,6 +68,9 @@ class DashboardBrowserTest {
             assertEquals(405, http.send(HttpRequest.newBuilder(dashboard.uri().resolve("/metrics"))
                     .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.discarding())
                     .statusCode());
+            assertEquals(413, http.send(HttpRequest.newBuilder(dashboard.uri().resolve("/metrics"))
+                    .method("GET", HttpRequest.BodyPublishers.ofString("a body")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode());
 
             assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                     "Debian's chromium and chromium-driver are not installed");
