@@ -41,6 +41,16 @@ class ProducerFaultsTest {
     }
 
     @Test
+    @DisplayName("a missing IDX file in a folder the user names: one line naming it, exit 2, nothing fetched")
+    void missingIdx() throws Exception {
+        Outcome outcome = run("produce", "--data-dir", dir.toString(), "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, outcome.exitCode(), outcome.err());
+        assertEquals(1, outcome.err().strip().lines().count(), outcome.err());
+        assertTrue(outcome.err().contains("train-images-idx3-ubyte"), outcome.err());
+        assertEquals(0, Files.list(dir).count(), "nothing written into the user's folder");
+    }
+
+    @Test
     @DisplayName("a broker that does not answer: one line and exit 1 within the retry bound")
     void brokerDown() throws Exception {
         MnistFetcher.fetch(Path.of("data", "mnist"));
