@@ -21,9 +21,6 @@ public interface Gradient {
     /** Whether every element is finite. */
     boolean isFinite();
 
-    /** Mean of |g| over all elements. */
-    double meanAbs();
-
     /** The elements of g a sample plan reads, in the layout of its parameter tensor. */
     float[] sample(SamplePlan plan);
 
@@ -60,12 +57,6 @@ public interface Gradient {
         @Override
         public boolean isFinite() {
             return Vectors.isFinite(delta, fanOut);
-        }
-
-        @Override
-        public double meanAbs() {
-            // |y_i x_j| = |y_i| |x_j|, so the mean factorises.
-            return Vectors.meanAbs(delta, fanOut) * Vectors.meanAbs(input, fanIn);
         }
 
         @Override
@@ -123,11 +114,6 @@ public interface Gradient {
         }
 
         @Override
-        public double meanAbs() {
-            return Vectors.meanAbs(input, fanIn) * Vectors.meanAbs(delta, fanOut);
-        }
-
-        @Override
         public float[] sample(SamplePlan plan) {
             float[] x = input.toArray();
             float[] d = delta.toArray();
@@ -168,11 +154,6 @@ public interface Gradient {
         @Override
         public boolean isFinite() {
             return Vectors.isFinite(values, length);
-        }
-
-        @Override
-        public double meanAbs() {
-            return Vectors.meanAbs(values, length);
         }
 
         @Override

@@ -14,14 +14,6 @@ final class Vectors {
         return sum;
     }
 
-    static double meanAbs(FloatTensor x, int n) {
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += Math.abs(x.get(i));
-        }
-        return sum / n;
-    }
-
     static boolean isFinite(FloatTensor x, int n) {
         for (int i = 0; i < n; i++) {
             if (!Float.isFinite(x.get(i))) {
