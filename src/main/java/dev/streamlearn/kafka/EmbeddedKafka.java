@@ -138,10 +138,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
-    public Path directory() {
-        return directory;
-    }
-
     @Override
     public void close() {
         server.shutdown();

@@ -72,10 +72,6 @@ public final class Learner implements AutoCloseable {
         streams.start();
     }
 
-    public KafkaStreams.State state() {
-        return streams.state();
-    }
-
     /** The exception that stopped the learner, if one did. */
     public Throwable failure() {
         return failure.get();

@@ -68,11 +68,6 @@ public final class Diagnosis {
         return List.copyOf(active.keySet());
     }
 
-    /** The raised alert of every rule that holds now. */
-    public List<Alert> activeAlerts() {
-        return List.copyOf(active.values());
-    }
-
     private Rule rule(String name) {
         if (plateau.name().equals(name)) {
             return plateau;
