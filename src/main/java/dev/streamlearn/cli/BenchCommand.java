@@ -32,10 +32,15 @@ import picocli.CommandLine.Option;
 
 /** Speed and accuracy figures, printed; never asserted by tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Train one epoch of MNIST in file order (after a JIT warm-up on a throwaway model) and print "
-                + "samples/s, GFLOP/s, test accuracy and peak memory; with --e2e, also time the producer and the exactly-once learner on a fresh embedded broker.")
+        description = "Train one epoch of MNIST in file order (after a JIT warm-up on a throwaway model; best of "
+                + "3 epochs, alternating with 3 that publish summaries every 100 steps) and print samples/s, GFLOP/s, "
+                + "test accuracy, summary overhead and peak memory; with --e2e, also time the producer and the "
+                + "exactly-once learner on a fresh embedded broker.")
 final class BenchCommand implements Callable<Integer> {
     private static final int WARMUP_SAMPLES = 60_000;
+
+    /** Measured epochs with and without summaries; the best of each is reported. */
+    private static final int ROUNDS = 3;
 
     @Mixin
     DataOptions data;
@@ -54,12 +59,26 @@ final class BenchCommand implements Callable<Integer> {
         ModelConfig config = model.toConfig();
         Mnist train = data.load(Mnist.Split.TRAIN);
         Mnist test = data.load(Mnist.Split.TEST);
-        // Warm the JIT on a throwaway model, so the figure is the steady state and not the compiler's work.
+        // Warm the JIT on throwaway models, so the figures are the steady state and not the compiler's work.
         trainEpoch(new OnlineTrainer(config), train, WARMUP_SAMPLES);
-        OnlineTrainer trainer = new OnlineTrainer(config);
-        long start = System.nanoTime();
-        trainEpoch(trainer, train, train.count());
-        double seconds = (System.nanoTime() - start) / 1e9;
+        SummaryCost.samplesPerSecond(config, train, LearnerConfig.DEFAULT_SUMMARY_INTERVAL);
+        // Epochs without and with summaries alternate and the best of each is kept: on a shared 2-core machine one
+        // epoch's figure moves by 10%, twice the overhead measured, and alternating keeps any drift out of the ratio.
+        double seconds = Double.POSITIVE_INFINITY;
+        double monitored = 0;
+        OnlineTrainer trainer = null;
+        for (int round = 0; round < ROUNDS; round++) {
+            OnlineTrainer candidate = new OnlineTrainer(config);
+            long start = System.nanoTime();
+            trainEpoch(candidate, train, train.count());
+            double candidateSeconds = (System.nanoTime() - start) / 1e9;
+            if (candidateSeconds < seconds) {
+                seconds = candidateSeconds;
+                trainer = candidate;
+            }
+            monitored = Math.max(monitored,
+                    SummaryCost.samplesPerSecond(config, train, LearnerConfig.DEFAULT_SUMMARY_INTERVAL));
+        }
         double testAccuracy = new BatchEvaluator(trainer.network(), 1000).accuracy(test.pixels(), test.labels());
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("model", config.name());
@@ -69,9 +88,6 @@ final class BenchCommand implements Callable<Integer> {
         figures.put("testAccuracy", testAccuracy);
         figures.put("prequentialAccuracy", trainer.window().cumulativeAccuracy());
         figures.put("seconds", seconds);
-        // The summary path is warmed the same way: one throwaway epoch, then the measured one.
-        SummaryCost.samplesPerSecond(config, train, LearnerConfig.DEFAULT_SUMMARY_INTERVAL);
-        double monitored = SummaryCost.samplesPerSecond(config, train, LearnerConfig.DEFAULT_SUMMARY_INTERVAL);
         figures.put("samplesPerSecondWithSummaries", monitored);
         figures.put("summaryOverheadPercent", 100 * (1 - monitored / (train.count() / seconds)));
         if (endToEnd) {

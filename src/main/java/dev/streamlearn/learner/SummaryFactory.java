@@ -7,6 +7,7 @@ import dev.streamlearn.avro.TensorStats;
 import dev.streamlearn.avro.TensorSummary;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.model.FloatTensor;
+import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.model.TensorStatistics;
 import dev.streamlearn.model.TrainingWindow;
@@ -25,6 +26,8 @@ final class SummaryFactory {
     private final String applicationId;
     private final String inputTopic;
     private final int histogramBins;
+    private ModelConfig describedConfig;
+    private String modelDescription;
 
     SummaryFactory(String applicationId, String inputTopic, int histogramBins) {
         this.applicationId = applicationId;
@@ -43,7 +46,7 @@ final class SummaryFactory {
         double seconds = (System.nanoTime() - span.startNanos()) / 1e9;
         return TrainingSummary.newBuilder()
                 .setApplicationId(applicationId)
-                .setModel(trainer.config().describe())
+                .setModel(describe(trainer.config()))
                 .setFirstStep(lastStep - window.steps() + 1)
                 .setLastStep(lastStep)
                 .setInputTopic(inputTopic)
@@ -66,6 +69,15 @@ final class SummaryFactory {
                 .setActivations(activations(window))
                 .setAlerts(List.of())
                 .build();
+    }
+
+    /** The model's description, built once: formatting it for every summary cost more than its statistics. */
+    private String describe(ModelConfig config) {
+        if (config != describedConfig) {
+            describedConfig = config;
+            modelDescription = config.describe();
+        }
+        return modelDescription;
     }
 
     private List<TensorSummary> tensors(OnlineTrainer trainer) {

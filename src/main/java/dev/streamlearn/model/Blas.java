@@ -4,6 +4,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -80,9 +81,17 @@ final class Blas {
         openblas_nolapack.cblas_sscal(x.length(), alpha, x.pointer(), 1);
     }
 
-    /** ||x||, scaled internally so it neither overflows nor underflows. */
+    /**
+     * ||x||, its squares summed in double: float squares cannot overflow a double, and this runs at memory speed where
+     * the rescaling snrm2 takes 2.5x longer.
+     */
     static double norm(FloatTensor x) {
-        return openblas_nolapack.cblas_snrm2(x.length(), x.pointer(), 1);
+        return Math.sqrt(openblas_nolapack.cblas_dsdot(x.length(), x.pointer(), 1, x.pointer(), 1));
+    }
+
+    /** to[0:count] = x[0], x[stride], x[2 stride], ... */
+    static void gather(FloatTensor x, int stride, int count, FloatPointer to) {
+        openblas_nolapack.cblas_scopy(count, x.pointer(), stride, to.position(0), 1);
     }
 
     /** to = from. */

@@ -19,6 +19,7 @@ public final class FloatTensor {
     private final FloatPointer pointer;
     private final FloatPointer cursor;
     private final FloatBuffer buffer;
+    private FloatPointer sampleBuffer;
     private final int[] shape;
     private final int length;
 
@@ -107,21 +108,31 @@ public final class FloatTensor {
         }
     }
 
-    /** The elements a sample plan reads (one bulk copy when it reads them all). */
-    float[] sample(SamplePlan plan) {
+    /**
+     * Writes the elements a sample plan reads to the start of {@code into}: one bulk copy when it reads them all, else
+     * a strided BLAS copy into native scratch memory and one bulk copy out (reading strided elements one by one
+     * through the buffer is ~15x slower).
+     */
+    void sample(SamplePlan plan, float[] into) {
         if (plan.stride() == 1) {
-            return toArray();
+            copyTo(into);
+            return;
         }
-        float[] sample = new float[plan.size()];
-        for (int i = 0; i < sample.length; i++) {
-            sample[i] = buffer.get(plan.index(i));
+        if (sampleBuffer == null || sampleBuffer.capacity() < plan.size()) {
+            sampleBuffer = new FloatPointer(plan.size());
         }
-        return sample;
+        Blas.gather(this, plan.stride(), plan.size(), sampleBuffer);
+        sampleBuffer.position(0).get(into, 0, plan.size());
+    }
+
+    /** Copies every element to the start of {@code into}. */
+    void copyTo(float[] into) {
+        buffer.get(0, into, 0, length);
     }
 
     public float[] toArray() {
         float[] values = new float[length];
-        buffer.get(0, values);
+        copyTo(values);
         return values;
     }
 }

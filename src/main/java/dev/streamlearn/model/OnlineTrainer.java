@@ -20,7 +20,8 @@ public final class OnlineTrainer {
     private long updates;
     private double lastLearningRate;
     private boolean captureUpdate;
-    private List<float[]> beforeUpdate;
+    private final List<float[]> beforeUpdate = new ArrayList<>();
+    private final float[] afterUpdate = new float[TensorStatistics.SAMPLE_LIMIT];
     private final double[] lastUpdateRatios;
     private final float[] scaledPixels;
     private double inputMeanAbs;
@@ -131,11 +132,14 @@ public final class OnlineTrainer {
         return new StepOutcome(loss, predicted, target, true);
     }
 
-    /** Keeps the sample of every tensor that {@link #measureUpdate} compares after the step. */
+    /** Keeps the sample of every tensor that {@link #measureUpdate} compares after the step (arrays reused). */
     private void copyParameters(List<FloatTensor> parameters) {
-        beforeUpdate = new ArrayList<>(parameters.size());
-        for (FloatTensor parameter : parameters) {
-            beforeUpdate.add(parameter.sample(SamplePlan.of(parameter.length())));
+        for (int t = 0; t < parameters.size(); t++) {
+            SamplePlan plan = SamplePlan.of(parameters.get(t).length());
+            if (beforeUpdate.size() == t) {
+                beforeUpdate.add(new float[plan.size()]);
+            }
+            parameters.get(t).sample(plan, beforeUpdate.get(t));
         }
     }
 
@@ -144,11 +148,11 @@ public final class OnlineTrainer {
         for (int t = 0; t < parameters.size(); t++) {
             FloatTensor parameter = parameters.get(t);
             float[] before = beforeUpdate.get(t);
-            float[] after = parameter.sample(SamplePlan.of(parameter.length()));
+            parameter.sample(SamplePlan.of(parameter.length()), afterUpdate);
             double change = 0;
             double norm = 0;
             for (int s = 0; s < before.length; s++) {
-                double diff = after[s] - before[s];
+                double diff = afterUpdate[s] - before[s];
                 change += diff * diff;
                 norm += (double) before[s] * before[s];
             }

@@ -20,9 +20,4 @@ record SamplePlan(int length, int stride) {
     int size() {
         return (length + stride - 1) / stride;
     }
-
-    /** The element read in position i. */
-    int index(int i) {
-        return i * stride;
-    }
 }

@@ -12,19 +12,35 @@ public record TensorStatistics(double mean, double std, double min, double max, 
     /** Largest number of elements the sampled statistics read. */
     public static final int SAMPLE_LIMIT = 1_024;
 
+    /**
+     * The sample the statistics read, one per thread and reused: a summary runs on the training thread between two
+     * steps, and a fresh array per tensor would make every summary allocate, and first touch, tens of kilobytes.
+     */
+    private static final ThreadLocal<float[]> SAMPLE = ThreadLocal.withInitial(() -> new float[SAMPLE_LIMIT]);
+
     /** Statistics of a parameter tensor; its norm comes from BLAS over every element. */
     public static TensorStatistics of(FloatTensor tensor, int bins) {
         double norm = Blas.norm(tensor);
         long nonFinite = Double.isFinite(norm) ? 0 : countNonFinite(tensor.toArray());
-        return sampled(tensor.sample(SamplePlan.of(tensor.length())), bins, norm, nonFinite);
+        SamplePlan plan = SamplePlan.of(tensor.length());
+        float[] sample = SAMPLE.get();
+        tensor.sample(plan, sample);
+        return sampled(sample, plan.size(), bins, norm, nonFinite);
     }
 
     /** Statistics of a gradient of the given length, sampled from its factors without materialising it. */
     public static TensorStatistics of(Gradient gradient, int length, int bins) {
         double norm = Math.sqrt(gradient.sumOfSquares());
-        long nonFinite = gradient.isFinite() ? 0
-                : countNonFinite(gradient.sample(new SamplePlan(length, 1)));
-        return sampled(gradient.sample(SamplePlan.of(length)), bins, norm, nonFinite);
+        long nonFinite = 0;
+        if (!gradient.isFinite()) {
+            float[] all = new float[length];
+            gradient.sample(new SamplePlan(length, 1), all);
+            nonFinite = countNonFinite(all);
+        }
+        SamplePlan plan = SamplePlan.of(length);
+        float[] sample = SAMPLE.get();
+        gradient.sample(plan, sample);
+        return sampled(sample, plan.size(), bins, norm, nonFinite);
     }
 
     private static long countNonFinite(float[] values) {
@@ -37,10 +53,8 @@ public record TensorStatistics(double mean, double std, double min, double max, 
         return count;
     }
 
-
-
-
-    private static TensorStatistics sampled(float[] sample, int bins, double l2Norm, long nonFinite) {
+    /** Statistics of sample[0:size]. */
+    private static TensorStatistics sampled(float[] sample, int size, int bins, double l2Norm, long nonFinite) {
         if (bins <= 0) {
             throw new IllegalArgumentException("histogram bins is " + bins + ", expected > 0");
         }
@@ -50,8 +64,8 @@ public record TensorStatistics(double mean, double std, double min, double max, 
         double max = Double.NEGATIVE_INFINITY;
         long zeros = 0;
         int finite = 0;
-        for (float element : sample) {
-            double v = element;
+        for (int i = 0; i < size; i++) {
+            double v = sample[i];
             if (!Double.isFinite(v)) {
                 continue;
             }
@@ -82,7 +96,8 @@ public record TensorStatistics(double mean, double std, double min, double max, 
         }
         long[] counts = new long[bins];
         double binsPerUnit = width == 0 ? 0 : 1 / width;
-        for (float v : sample) {
+        for (int i = 0; i < size; i++) {
+            float v = sample[i];
             if (Float.isFinite(v)) {
                 int bin = (int) ((v - min) * binsPerUnit);
                 counts[bin >= bins ? bins - 1 : bin]++;

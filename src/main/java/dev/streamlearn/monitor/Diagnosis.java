@@ -22,8 +22,16 @@ public final class Diagnosis {
 
     private final List<Rule> rules = Rules.all();
     private final Rule plateau = new Rules.Plateau();
+    private final Map<String, Rule> rulesByName = new LinkedHashMap<>();
     private final SummaryHistory history = new SummaryHistory();
     private final Map<String, Alert> active = new LinkedHashMap<>();
+
+    public Diagnosis() {
+        for (Rule rule : rules) {
+            rulesByName.put(rule.name(), rule);
+        }
+        rulesByName.put(plateau.name(), plateau);
+    }
 
     /** Takes the next summary; returns the alerts raised or cleared by it. */
     public List<Alert> observe(TrainingSummary summary) {
@@ -51,7 +59,7 @@ public final class Diagnosis {
         }
         for (Map.Entry<String, OptionalInt> entry : holding.entrySet()) {
             if (!active.containsKey(entry.getKey())) {
-                Rule rule = rule(entry.getKey());
+                Rule rule = rulesByName.get(entry.getKey());
                 int layer = entry.getValue().getAsInt();
                 Alert raised = Alert.newBuilder().setRule(rule.name()).setState(AlertState.RAISED)
                         .setStep(summary.getLastStep()).setLayer(layer == 0 ? null : layer)
@@ -66,13 +74,6 @@ public final class Diagnosis {
     /** Names of the rules that hold now, in rule order. */
     public List<String> activeRules() {
         return List.copyOf(active.keySet());
-    }
-
-    private Rule rule(String name) {
-        if (plateau.name().equals(name)) {
-            return plateau;
-        }
-        return rules.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
     }
 
     /** Every rule's name, explanation and fix, for documentation and the dashboard. */

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigurationTest {
 
@@ -102,19 +104,25 @@ class ConfigurationTest {
         assertEquals(1.5, withNaN.mean(), 1e-12);
     }
 
-    @Test
+    /**
+     * Large tensors are sampled with a stride: 3 across rows of 40 (input-major first layer); 189 across rows of 64,
+     * skipping whole rows; 13 across rows of 4 (a [3000, 4] hidden layer).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"60-40-3", "3000-64-2", "4-4-3000"})
     @DisplayName("a factored gradient's statistics equal those of its materialised matrix")
-    void gradientStatistics() {
-        Network network = new Network(ModelConfig.preset("M4").layers(List.of(60, 40, 3)).build());
-        float[] x = new float[60];
+    void gradientStatistics(String widths) {
+        List<Integer> layers = java.util.Arrays.stream(widths.split("-")).map(Integer::valueOf).toList();
+        Network network = new Network(ModelConfig.preset("M4").layers(layers).build());
+        float[] x = new float[layers.get(0)];
         for (int i = 0; i < x.length; i += 3) {
-            x[i] = i / 60f;
+            x[i] = (float) i / x.length;
         }
         network.setInput(x);
         network.forward();
         network.lossAndGradient(1);
         network.backward();
-        for (int t = 0; t < 4; t++) {
+        for (int t = 0; t < network.parameters().size(); t++) {
             FloatTensor materialised = FloatTensor.zeros(network.parameters().get(t).shape());
             network.lastGradient(t, materialised);
             TensorStatistics expected = TensorStatistics.of(materialised, 10);
