@@ -122,8 +122,9 @@ final class SummaryFactory {
     private static List<ActivationSummary> activations(TrainingWindow window) {
         List<ActivationSummary> layers = new ArrayList<>(window.layerCount());
         for (int l = 0; l < window.layerCount(); l++) {
-            List<Float> units = new ArrayList<>();
-            for (float value : window.unitGradientMeanAbs(l)) {
+            float[] means = window.unitGradientMeanAbs(l);
+            List<Float> units = new ArrayList<>(means.length);
+            for (float value : means) {
                 units.add(value);
             }
             layers.add(ActivationSummary.newBuilder()

@@ -82,11 +82,13 @@ final class Blas {
     }
 
     /**
-     * ||x||, its squares summed in double: float squares cannot overflow a double, and this runs at memory speed where
-     * the rescaling snrm2 takes 2.5x longer.
+     * ||x||. The plain dot product runs at memory speed (half the time of a double-precision sum, 2.5x faster than
+     * snrm2); its float sum is good to ~1e-5 relative, enough to monitor. Only when a square overflows does snrm2,
+     * which rescales as it goes, give the norm.
      */
     static double norm(FloatTensor x) {
-        return Math.sqrt(openblas_nolapack.cblas_dsdot(x.length(), x.pointer(), 1, x.pointer(), 1));
+        double squares = openblas_nolapack.cblas_sdot(x.length(), x.pointer(), 1, x.pointer(), 1);
+        return Double.isFinite(squares) ? Math.sqrt(squares) : openblas_nolapack.cblas_snrm2(x.length(), x.pointer(), 1);
     }
 
     /** to[0:count] = x[0], x[stride], x[2 stride], ... */

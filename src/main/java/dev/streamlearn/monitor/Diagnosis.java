@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 /**
- * Runs the rules over each new summary and reports transitions: an alert is raised when its rule starts to hold and
- * cleared when it stops, never repeated while active. The plateau rule only speaks when no other rule does, so the
- * diagnosis names a cause rather than its symptom.
+ * Runs the rules over each new summary and reports transitions: an alert is raised once its rule has held for its
+ * {@link Rule#raiseAfter()} summaries running, and cleared once it has not held for its {@link Rule#clearAfter()}
+ * running, never repeated while active; so one noisy window neither raises nor clears an alert. The plateau rule only speaks
+ * when no other rule holds, so the diagnosis names a cause rather than its symptom.
  */
 public final class Diagnosis {
     static {
@@ -25,12 +26,17 @@ public final class Diagnosis {
     private final Map<String, Rule> rulesByName = new LinkedHashMap<>();
     private final SummaryHistory history = new SummaryHistory();
     private final Map<String, Alert> active = new LinkedHashMap<>();
+    /** Per rule: summaries running that it held (positive) or did not hold (negative). */
+    private final Map<String, Integer> streaks = new LinkedHashMap<>();
 
     public Diagnosis() {
         for (Rule rule : rules) {
             rulesByName.put(rule.name(), rule);
         }
         rulesByName.put(plateau.name(), plateau);
+        for (String name : rulesByName.keySet()) {
+            streaks.put(name, 0);
+        }
     }
 
     /** Takes the next summary; returns the alerts raised or cleared by it. */
@@ -49,17 +55,22 @@ public final class Diagnosis {
                 holding.put(plateau.name(), layer);
             }
         }
+        for (Map.Entry<String, Integer> streak : streaks.entrySet()) {
+            int previous = streak.getValue();
+            streak.setValue(holding.containsKey(streak.getKey()) ? Math.max(previous, 0) + 1
+                    : Math.min(previous, 0) - 1);
+        }
         List<Alert> transitions = new ArrayList<>();
         for (String name : new ArrayList<>(active.keySet())) {
-            if (!holding.containsKey(name)) {
+            if (streaks.get(name) <= -rulesByName.get(name).clearAfter()) {
                 Alert cleared = Alert.newBuilder(active.remove(name)).setState(AlertState.CLEARED)
                         .setStep(summary.getLastStep()).build();
                 transitions.add(cleared);
             }
         }
         for (Map.Entry<String, OptionalInt> entry : holding.entrySet()) {
-            if (!active.containsKey(entry.getKey())) {
-                Rule rule = rulesByName.get(entry.getKey());
+            Rule rule = rulesByName.get(entry.getKey());
+            if (!active.containsKey(rule.name()) && streaks.get(rule.name()) >= rule.raiseAfter()) {
                 int layer = entry.getValue().getAsInt();
                 Alert raised = Alert.newBuilder().setRule(rule.name()).setState(AlertState.RAISED)
                         .setStep(summary.getLastStep()).setLayer(layer == 0 ? null : layer)

@@ -16,6 +16,19 @@ interface Rule {
     String fix();
 
     /**
+     * How many summaries running the condition must hold before it is raised. Three for conditions read off one
+     * 100-sample window or one step, which per-sample training makes noisy; one where a single summary is proof.
+     */
+    default int raiseAfter() {
+        return 3;
+    }
+
+    /** How many summaries running the condition must not hold before its active alert clears. */
+    default int clearAfter() {
+        return 5;
+    }
+
+    /**
      * Whether the condition holds on the newest summary.
      *
      * @return the 1-based layer it points at, 0 for the whole model, or empty when it does not hold

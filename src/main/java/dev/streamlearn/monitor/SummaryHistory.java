@@ -5,13 +5,17 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 
-/** The recent loss figures that trend rules need: a bounded window, so memory stays flat however long a run is. */
+/**
+ * The recent loss figures that trend rules need: a bounded window, so memory stays flat however long a run is.
+ *
+ * <p>One 100-sample window's loss moves by 2x either way in healthy per-sample training (an easy or a hard run of
+ * digits), so trend rules read means over several windows, never one window against another.
+ */
 final class SummaryHistory {
-    static final int CAPACITY = 32;
+    static final int CAPACITY = 40;
 
     private final Deque<Double> lossMeans = new ArrayDeque<>();
     private final Deque<Double> lossEmas = new ArrayDeque<>();
-    private double bestLossMean = Double.POSITIVE_INFINITY;
     private long previousSkipped;
     private long skippedInWindow;
     private long seen;
@@ -19,9 +23,6 @@ final class SummaryHistory {
     void add(TrainingSummary summary) {
         push(lossMeans, summary.getLossMean());
         push(lossEmas, summary.getLossEma());
-        if (Double.isFinite(summary.getLossMean())) {
-            bestLossMean = Math.min(bestLossMean, summary.getLossMean());
-        }
         skippedInWindow = summary.getSkippedUpdates() - previousSkipped;
         previousSkipped = summary.getSkippedUpdates();
         seen++;
@@ -38,17 +39,24 @@ final class SummaryHistory {
         return seen;
     }
 
-    double bestLossMean() {
-        return bestLossMean;
-    }
-
     long skippedInWindow() {
         return skippedInWindow;
     }
 
-    /** The last n loss means, oldest first (fewer when fewer were seen). */
-    double[] lastLossMeans(int n) {
-        return last(lossMeans, n);
+    /**
+     * Mean of {@code count} window loss means, the newest of them {@code skip} summaries before the newest summary;
+     * NaN when fewer were seen.
+     */
+    double meanLoss(int skip, int count) {
+        double[] recent = last(lossMeans, skip + count);
+        if (recent.length < skip + count) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (int i = 0; i < count; i++) {
+            sum += recent[i];
+        }
+        return sum / count;
     }
 
     /** The last n loss EMAs, oldest first. */

@@ -44,22 +44,55 @@ class DiagnosisTest {
         return alerts.stream().filter(a -> a.getState() == AlertState.CLEARED).map(Alert::getRule).toList();
     }
 
-    /** Feeds healthy summaries, then two broken ones, then healthy again; checks raise once and clear once. */
-    private void assertRaisesAndClears(String rule, Consumer<TrainingSummary> breakIt) {
+    private static Rule rule(String name) {
+        List<Rule> rules = new ArrayList<>(Rules.all());
+        rules.add(new Rules.Plateau());
+        return rules.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /**
+     * Feeds healthy summaries, then broken ones, then healthy ones again: the alert is raised on exactly the rule's
+     * raiseAfter-th broken summary and not repeated, and cleared on exactly its clearAfter-th healthy one.
+     */
+    private void assertRaisesAndClears(String name, Consumer<TrainingSummary> breakIt) {
+        assertRaisesAndClears(name, breakIt, 0);
+    }
+
+    /** As above, for a rule that remembers the broken summaries for {@code lingering} healthy ones. */
+    private void assertRaisesAndClears(String name, Consumer<TrainingSummary> breakIt, int lingering) {
+        Rule rule = rule(name);
         Diagnosis diagnosis = new Diagnosis();
         double loss = 1.0;
         for (int i = 0; i < 3; i++) {
-            assertEquals(List.of(), diagnosis.observe(healthy(loss -= 0.05)));
+            assertEquals(List.of(), diagnosis.observe(healthy(loss -= 0.01)));
         }
-        TrainingSummary broken = healthy(loss -= 0.05);
-        breakIt.accept(broken);
-        assertEquals(List.of(rule), raised(diagnosis.observe(broken)));
-        TrainingSummary stillBroken = healthy(loss -= 0.05);
-        breakIt.accept(stillBroken);
-        assertEquals(List.of(), diagnosis.observe(stillBroken), "no repeat while active");
-        assertEquals(List.of(rule), diagnosis.activeRules());
-        assertEquals(List.of(rule), cleared(diagnosis.observe(healthy(loss - 0.05))));
+        for (int i = 1; i <= rule.raiseAfter() + 2; i++) {
+            TrainingSummary broken = healthy(loss -= 0.01);
+            breakIt.accept(broken);
+            List<String> raised = raised(diagnosis.observe(broken));
+            assertEquals(i == rule.raiseAfter() ? List.of(name) : List.of(), raised, "broken summary " + i);
+        }
+        assertEquals(List.of(name), diagnosis.activeRules());
+        int clearsOn = lingering + rule.clearAfter();
+        for (int i = 1; i <= clearsOn; i++) {
+            List<Alert> transitions = diagnosis.observe(healthy(loss -= 0.01));
+            assertEquals(i == clearsOn ? List.of(name) : List.of(), cleared(transitions), "healthy summary " + i);
+        }
         assertTrue(diagnosis.activeRules().isEmpty());
+    }
+
+    @Test
+    @DisplayName("one broken summary between healthy ones raises nothing for a rule that needs three running")
+    void noiseDoesNotRaise() {
+        Diagnosis diagnosis = new Diagnosis();
+        double loss = 1.0;
+        for (int i = 0; i < 10; i++) {
+            TrainingSummary summary = healthy(loss -= 0.01);
+            if (i % 2 == 0) {
+                summary.getActivations().get(0).setSaturatedFraction(0.8);
+            }
+            assertEquals(List.of(), diagnosis.observe(summary), "summary " + i);
+        }
     }
 
     @Test
@@ -94,34 +127,74 @@ class DiagnosisTest {
     }
 
     @Test
-    @DisplayName("unstable-loss: a loss 20x the loss of guessing")
+    @DisplayName("unstable-loss: a loss 20x the loss of guessing, remembered while it is in the 5-window mean")
     void unstableLoss() {
-        assertRaisesAndClears("unstable-loss", s -> s.setLossMean(50));
+        assertRaisesAndClears("unstable-loss", s -> s.setLossMean(50), Rules.SMOOTHED_WINDOWS - 1);
     }
 
     @Test
-    @DisplayName("stalled-weights: no update on any weight while the loss stays flat")
+    @DisplayName("unstable-loss: five windows averaging over twice the loss of guessing, none of them 4x")
+    void unstableSmoothedLoss() {
+        Diagnosis diagnosis = new Diagnosis();
+        List<String> raised = new ArrayList<>();
+        for (int i = 0; i < Rules.SMOOTHED_WINDOWS; i++) {
+            raised.addAll(raised(diagnosis.observe(healthy(i % 2 == 0 ? 8 : 3))));
+        }
+        assertEquals(List.of("unstable-loss"), raised);
+    }
+
+    @Test
+    @DisplayName("stalled-weights: no update and no gradient on any weight while the loss stays flat")
     void stalled() {
         Diagnosis diagnosis = new Diagnosis();
         List<String> raised = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 8; i++) {
             TrainingSummary flat = healthy(0.7);
             flat.getTensors().forEach(t -> t.setUpdateRatio(0));
+            flat.getTensors().forEach(t -> t.setGradientMeanAbsWindow(0));
             raised.addAll(raised(diagnosis.observe(flat)));
         }
         assertEquals(List.of("stalled-weights"), raised);
-        assertEquals(List.of("stalled-weights"), cleared(diagnosis.observe(healthy(0.5))));
+        List<String> cleared = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            cleared.addAll(cleared(diagnosis.observe(healthy(0.5 - 0.01 * i))));
+        }
+        assertEquals(List.of("stalled-weights"), cleared);
     }
 
     @Test
-    @DisplayName("plateau: 20 summaries without improvement and no other cause")
+    @DisplayName("stalled-weights: a last step that moved nothing, in a window whose gradients were healthy, is not a stall")
+    void easyLastSampleIsNotStalled() {
+        Diagnosis diagnosis = new Diagnosis();
+        for (int i = 0; i < 8; i++) {
+            TrainingSummary flat = healthy(0.7);
+            flat.getTensors().forEach(t -> t.setUpdateRatio(0));
+            assertEquals(List.of(), diagnosis.observe(flat), "summary " + i);
+        }
+    }
+
+    @Test
+    @DisplayName("plateau: the last 20 windows no better than the 20 before, for 10 summaries, and no other cause")
     void plateau() {
         Diagnosis diagnosis = new Diagnosis();
         List<String> raised = new ArrayList<>();
-        for (int i = 0; i < 25; i++) {
-            raised.addAll(raised(diagnosis.observe(healthy(0.7))));
+        int raisedOn = 2 * Rules.PLATEAU_SPAN + new Rules.Plateau().raiseAfter() - 1;
+        for (int i = 1; i <= raisedOn + 10; i++) {
+            List<String> now = raised(diagnosis.observe(healthy(0.7)));
+            assertEquals(i == raisedOn ? List.of("plateau") : List.of(), now, "summary " + i);
+            raised.addAll(now);
         }
         assertEquals(List.of("plateau"), raised);
+    }
+
+    @Test
+    @DisplayName("plateau: a loss that keeps improving by 0.5% a summary raises nothing")
+    void improvingIsNoPlateau() {
+        Diagnosis diagnosis = new Diagnosis();
+        double loss = 2.0;
+        for (int i = 0; i < 100; i++) {
+            assertEquals(List.of(), diagnosis.observe(healthy(loss *= 0.995)), "summary " + i);
+        }
     }
 
     @Test
