@@ -33,14 +33,14 @@ import picocli.CommandLine.Option;
 /** Speed and accuracy figures, printed; never asserted by tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Train one epoch of MNIST in file order (after a JIT warm-up on a throwaway model; best of "
-                + "3 epochs, alternating with 3 that publish summaries every 100 steps) and print samples/s, GFLOP/s, "
+                + "5 epochs, alternating with 5 that publish summaries every 100 steps) and print samples/s, GFLOP/s, "
                 + "test accuracy, summary overhead and peak memory; with --e2e, also time the producer and the "
                 + "exactly-once learner on a fresh embedded broker.")
 final class BenchCommand implements Callable<Integer> {
     private static final int WARMUP_SAMPLES = 60_000;
 
     /** Measured epochs with and without summaries; the best of each is reported. */
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 5;
 
     @Mixin
     DataOptions data;

@@ -26,7 +26,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     private AvroSerde(Class<T> type) {
         var schema = SpecificData.get().getSchema(type);
-        this.encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
+        this.encoder = new BinaryMessageEncoder<>(PrimitiveArrayWriter.MODEL, schema);
         this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
     }
 

@@ -13,6 +13,8 @@ import dev.streamlearn.model.TensorStatistics;
 import dev.streamlearn.model.TrainingWindow;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.PrimitivesArrays;
 
 /**
  * Builds the {@link TrainingSummary} of a window right after its last step, while the layer buffers still hold
@@ -22,6 +24,10 @@ final class SummaryFactory {
     static {
         AvroTrust.install();
     }
+
+    private static final Schema EDGES = Histogram.getClassSchema().getField("edges").schema();
+    private static final Schema COUNTS = Histogram.getClassSchema().getField("counts").schema();
+    private static final Schema UNITS = ActivationSummary.getClassSchema().getField("unitGradientMeanAbs").schema();
 
     private final String applicationId;
     private final String inputTopic;
@@ -104,13 +110,10 @@ final class SummaryFactory {
     }
 
     private static TensorStats stats(TensorStatistics s) {
-        List<Float> edges = new ArrayList<>(s.edges().length);
-        for (float edge : s.edges()) {
-            edges.add(edge);
-        }
-        List<Long> counts = new ArrayList<>(s.counts().length);
+        List<Float> edges = floats(s.edges(), EDGES);
+        PrimitivesArrays.LongArray counts = new PrimitivesArrays.LongArray(s.counts().length, COUNTS);
         for (long count : s.counts()) {
-            counts.add(count);
+            counts.add(counts.size(), count);
         }
         return TensorStats.newBuilder()
                 .setMean(s.mean()).setStd(s.std()).setMin(s.min()).setMax(s.max()).setL2Norm(s.l2Norm())
@@ -119,14 +122,22 @@ final class SummaryFactory {
                 .build();
     }
 
+    /**
+     * The values in a list backed by a float[]: no boxing here, nor when the serde writes it (see the kafka package's
+     * primitive array writer). A summary holds about a thousand floats; boxed, they were most of its cost.
+     */
+    private static List<Float> floats(float[] values, Schema arraySchema) {
+        PrimitivesArrays.FloatArray list = new PrimitivesArrays.FloatArray(values.length, arraySchema);
+        for (float value : values) {
+            list.add(list.size(), value);
+        }
+        return list;
+    }
+
     private static List<ActivationSummary> activations(TrainingWindow window) {
         List<ActivationSummary> layers = new ArrayList<>(window.layerCount());
         for (int l = 0; l < window.layerCount(); l++) {
-            float[] means = window.unitGradientMeanAbs(l);
-            List<Float> units = new ArrayList<>(means.length);
-            for (float value : means) {
-                units.add(value);
-            }
+            List<Float> units = floats(window.unitGradientMeanAbs(l), UNITS);
             layers.add(ActivationSummary.newBuilder()
                     .setLayer(l + 1)
                     .setActivation(window.activationName(l))

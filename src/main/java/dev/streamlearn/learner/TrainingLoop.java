@@ -18,7 +18,14 @@ final class TrainingLoop {
     private final int summaryInterval;
     private final SummaryFactory summaries;
     private final Diagnosis diagnosis = new Diagnosis();
-    private SummaryFactory.WindowSpan span;
+    /** Where the open window's records came from: kept as fields, as a record per step would be garbage per step. */
+    private boolean windowOpen;
+    private int windowPartition;
+    private long windowFirstOffset;
+    private long windowLastOffset;
+    private long windowFirstEventTime;
+    private long windowLastEventTime;
+    private long windowStartNanos;
     private long rejected;
     private long skipped;
     private BatchEvaluator evaluator;
@@ -70,13 +77,20 @@ final class TrainingLoop {
             skipped++;
             return new Result(outcome, null, List.of());
         }
-        span = span == null
-                ? new SummaryFactory.WindowSpan(partition, offset, offset, timestamp, timestamp, System.nanoTime())
-                : new SummaryFactory.WindowSpan(span.partition(), span.firstOffset(), offset, span.firstEventTime(),
-                        timestamp, span.startNanos());
+        if (!windowOpen) {
+            windowOpen = true;
+            windowPartition = partition;
+            windowFirstOffset = offset;
+            windowFirstEventTime = timestamp;
+            windowStartNanos = System.nanoTime();
+        }
+        windowLastOffset = offset;
+        windowLastEventTime = timestamp;
         if (trainer.updates() % summaryInterval != 0) {
             return new Result(outcome, null, List.of());
         }
+        SummaryFactory.WindowSpan span = new SummaryFactory.WindowSpan(windowPartition, windowFirstOffset,
+                windowLastOffset, windowFirstEventTime, windowLastEventTime, windowStartNanos);
         TrainingSummary summary = summaries.build(trainer, span, rejected, skipped);
         if (heldOut.interval() > 0 && trainer.updates() % heldOut.interval() == 0) {
             summary.setTestAccuracy(evaluate());
@@ -84,7 +98,7 @@ final class TrainingLoop {
         List<Alert> transitions = diagnosis.observe(summary);
         summary.setAlerts(diagnosis.activeRules());
         trainer.window().reset();
-        span = null;
+        windowOpen = false;
         return new Result(outcome, summary, transitions);
     }
 }

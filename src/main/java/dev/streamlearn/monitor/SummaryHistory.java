@@ -1,9 +1,6 @@
 package dev.streamlearn.monitor;
 
 import dev.streamlearn.avro.TrainingSummary;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Iterator;
 
 /**
  * The recent loss figures that trend rules need: a bounded window, so memory stays flat however long a run is.
@@ -14,29 +11,16 @@ import java.util.Iterator;
 final class SummaryHistory {
     static final int CAPACITY = 40;
 
-    private final Deque<Double> lossMeans = new ArrayDeque<>();
-    private final Deque<Double> lossEmas = new ArrayDeque<>();
+    private final Ring lossMeans = new Ring();
+    private final Ring lossEmas = new Ring();
     private long previousSkipped;
     private long skippedInWindow;
-    private long seen;
 
     void add(TrainingSummary summary) {
-        push(lossMeans, summary.getLossMean());
-        push(lossEmas, summary.getLossEma());
+        lossMeans.add(summary.getLossMean());
+        lossEmas.add(summary.getLossEma());
         skippedInWindow = summary.getSkippedUpdates() - previousSkipped;
         previousSkipped = summary.getSkippedUpdates();
-        seen++;
-    }
-
-    private static void push(Deque<Double> values, double value) {
-        if (values.size() == CAPACITY) {
-            values.removeFirst();
-        }
-        values.addLast(value);
-    }
-
-    long seen() {
-        return seen;
     }
 
     long skippedInWindow() {
@@ -48,29 +32,45 @@ final class SummaryHistory {
      * NaN when fewer were seen.
      */
     double meanLoss(int skip, int count) {
-        double[] recent = last(lossMeans, skip + count);
-        if (recent.length < skip + count) {
+        if (lossMeans.size() < skip + count) {
             return Double.NaN;
         }
         double sum = 0;
-        for (int i = 0; i < count; i++) {
-            sum += recent[i];
+        for (int age = skip; age < skip + count; age++) {
+            sum += lossMeans.get(age);
         }
         return sum / count;
     }
 
-    /** The last n loss EMAs, oldest first. */
+    /** The last n loss EMAs, oldest first (fewer when fewer were seen). */
     double[] lastLossEmas(int n) {
-        return last(lossEmas, n);
-    }
-
-    private static double[] last(Deque<Double> values, int n) {
-        int count = Math.min(n, values.size());
+        int count = Math.min(n, lossEmas.size());
         double[] result = new double[count];
-        Iterator<Double> newestFirst = values.descendingIterator();
-        for (int i = count - 1; i >= 0; i--) {
-            result[i] = newestFirst.next();
+        for (int i = 0; i < count; i++) {
+            result[i] = lossEmas.get(count - 1 - i);
         }
         return result;
+    }
+
+    /** The last CAPACITY values, in a plain array: the rules run every summary and should not box or allocate. */
+    private static final class Ring {
+        private final double[] values = new double[CAPACITY];
+        private int next;
+        private int size;
+
+        void add(double value) {
+            values[next] = value;
+            next = (next + 1) % CAPACITY;
+            size = Math.min(size + 1, CAPACITY);
+        }
+
+        int size() {
+            return size;
+        }
+
+        /** The value added {@code age} additions before the newest (age 0 is the newest). */
+        double get(int age) {
+            return values[Math.floorMod(next - 1 - age, CAPACITY)];
+        }
     }
 }
