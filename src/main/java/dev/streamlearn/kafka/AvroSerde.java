@@ -50,6 +50,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return decoder.decode(bytes);
     }
 
+    /** As {@link #decode(byte[])}, into {@code reuse} (and its buffers) when not null: no garbage per record. */
+    public T decode(byte[] bytes, T reuse) throws IOException {
+        return decoder.decode(bytes, reuse);
+    }
+
     @Override
     public Serializer<T> serializer() {
         return (topic, record) -> record == null ? null : encode(record);
