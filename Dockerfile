@@ -17,5 +17,5 @@ COPY --from=mnist /mnist/ /app/data/mnist/
 # The bundled OpenBLAS 0.3.19 mistakes recent AMD CPUs for "Barcelona"; Haswell kernels run on every x86-64 CPU
 # with AVX2. Override with -e OPENBLAS_CORETYPE=... on older hardware.
 ENV OPENBLAS_CORETYPE=Haswell
-# The throughput collector, as the ./streamlearn launcher uses (see the comment there).
-ENTRYPOINT ["java", "-XX:+UseParallelGC", "-jar", "/app/streamlearn.jar"]
+# The throughput collector and a bounded heap, as the ./streamlearn launcher uses for these commands (see there).
+ENTRYPOINT ["java", "-XX:+UseParallelGC", "-Xmx512m", "-jar", "/app/streamlearn.jar"]
