@@ -16,7 +16,7 @@ final class LearnerOptions {
             description = "A training summary every N steps (default: ${DEFAULT-VALUE}).")
     int summaryInterval;
 
-    @Option(names = "--snapshot-interval", defaultValue = "1000",
+    @Option(names = "--snapshot-interval", defaultValue = "10000",
             description = "The model goes to its changelogged store every N steps (default: ${DEFAULT-VALUE}).")
     int snapshotInterval;
 

@@ -24,7 +24,7 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
                             int checkpointInterval, long stopOffset, byte[] startSnapshot) {
 
     public static final int DEFAULT_SUMMARY_INTERVAL = 100;
-    public static final int DEFAULT_SNAPSHOT_INTERVAL = 1000;
+    public static final int DEFAULT_SNAPSHOT_INTERVAL = 10_000;
     public static final int DEFAULT_HISTOGRAM_BINS = 30;
     public static final int DEFAULT_EVALUATION_INTERVAL = 10_000;
     public static final int DEFAULT_CHECKPOINT_INTERVAL = 10_000;
