@@ -88,7 +88,8 @@ final class Blas {
      */
     static double norm(FloatTensor x) {
         double squares = openblas_nolapack.cblas_sdot(x.length(), x.pointer(), 1, x.pointer(), 1);
-        return Double.isFinite(squares) ? Math.sqrt(squares) : openblas_nolapack.cblas_snrm2(x.length(), x.pointer(), 1);
+        return Double.isFinite(squares) ? Math.sqrt(squares)
+                : openblas_nolapack.cblas_snrm2(x.length(), x.pointer(), 1);
     }
 
     /** to[0:count] = x[0], x[stride], x[2 stride], ... */

@@ -13,8 +13,8 @@ import java.util.OptionalInt;
 /**
  * Runs the rules over each new summary and reports transitions: an alert is raised once its rule has held for its
  * {@link Rule#raiseAfter()} summaries running, and cleared once it has not held for its {@link Rule#clearAfter()}
- * running, never repeated while active; so one noisy window neither raises nor clears an alert. The plateau rule only speaks
- * when no other rule holds, so the diagnosis names a cause rather than its symptom.
+ * running, never repeated while active; so one noisy window neither raises nor clears an alert. The plateau rule
+ * only speaks when no other rule holds, so the diagnosis names a cause rather than its symptom.
  */
 public final class Diagnosis {
     static {

@@ -163,7 +163,7 @@ class DiagnosisTest {
     }
 
     @Test
-    @DisplayName("stalled-weights: a last step that moved nothing, in a window whose gradients were healthy, is not a stall")
+    @DisplayName("stalled-weights: a last step that moved nothing, in a window of healthy gradients, is no stall")
     void easyLastSampleIsNotStalled() {
         Diagnosis diagnosis = new Diagnosis();
         for (int i = 0; i < 8; i++) {
