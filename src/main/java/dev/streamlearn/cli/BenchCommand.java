@@ -90,6 +90,9 @@ final class BenchCommand implements Callable<Integer> {
         figures.put("summaryOverheadPercent", monitoring.overheadPercent());
         if (endToEnd) {
             figures.putAll(endToEnd(config, train));
+            // The end-to-end target for the larger models is a fraction of the model-only rate of the same run.
+            double modelOnly = train.count() / seconds;
+            figures.put("learnerToModelOnly", (double) figures.get("learnerSamplesPerSecond") / modelOnly);
         }
         figures.put("peakRssMiB", peakRssMiB());
         figures.put("openblasCoretype", String.valueOf(System.getenv("OPENBLAS_CORETYPE")));

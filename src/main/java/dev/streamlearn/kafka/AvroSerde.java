@@ -7,6 +7,7 @@ import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.commons.io.output.UnsynchronizedByteArrayOutputStream;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -20,6 +21,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     static {
         AvroTrust.install();
     }
+
+    /**
+     * Avro's single-object encoder writes every field to its stream with a call of its own, and a training summary
+     * has about two thousand: into a (synchronised) ByteArrayOutputStream that took 56 us per summary, a sixth of
+     * the learner's Kafka work. One unsynchronised buffer per thread, reused.
+     */
+    private static final ThreadLocal<UnsynchronizedByteArrayOutputStream> BUFFER = ThreadLocal.withInitial(
+            () -> UnsynchronizedByteArrayOutputStream.builder().setBufferSize(4096).get());
 
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
@@ -35,11 +44,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     }
 
     public byte[] encode(T record) {
+        UnsynchronizedByteArrayOutputStream buffer = BUFFER.get();
+        buffer.reset();
         try {
-            ByteBuffer buffer = encoder.encode(record);
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
-            return bytes;
+            encoder.encode(record, buffer);
+            return buffer.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode " + record.getSchema().getName(), e);
         }
@@ -47,12 +56,16 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     /** Decodes single-object bytes; throws with the reason (bad marker, unknown fingerprint, truncated body). */
     public T decode(byte[] bytes) throws IOException {
-        return decoder.decode(bytes);
+        return decode(bytes, null);
     }
 
-    /** As {@link #decode(byte[])}, into {@code reuse} (and its buffers) when not null: no garbage per record. */
+    /**
+     * As {@link #decode(byte[])}, into {@code reuse} (and its buffers) when not null: no garbage per record. Read
+     * through a ByteBuffer: Avro's stream over a byte array is a synchronised ByteArrayInputStream, read a byte at a
+     * time.
+     */
     public T decode(byte[] bytes, T reuse) throws IOException {
-        return decoder.decode(bytes, reuse);
+        return decoder.decode(ByteBuffer.wrap(bytes), reuse);
     }
 
     @Override
