@@ -24,8 +24,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     /**
      * Avro's single-object encoder writes every field to its stream with a call of its own, and a training summary
-     * has about two thousand: into a (synchronised) ByteArrayOutputStream that took 56 us per summary, a sixth of
-     * the learner's Kafka work. One unsynchronised buffer per thread, reused.
+     * has about two thousand: into a (synchronised) ByteArrayOutputStream an M4 summary took 26-48 us, into this
+     * 11-24 us. One buffer per thread, reused (it keeps the size of the largest record its thread encoded).
      */
     private static final ThreadLocal<UnsynchronizedByteArrayOutputStream> BUFFER = ThreadLocal.withInitial(
             () -> UnsynchronizedByteArrayOutputStream.builder().setBufferSize(4096).get());
