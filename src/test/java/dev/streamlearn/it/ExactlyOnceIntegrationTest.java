@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.cli.StreamlearnCommand;
 import dev.streamlearn.data.Mnist;
 import dev.streamlearn.kafka.TopicAdmin;
@@ -31,21 +30,48 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The learner in a child JVM, killed with SIGKILL three times mid-run and restarted: its final weights are bitwise
- * those of uninterrupted training on the same samples, and every summary step is on the monitor topic exactly once.
+ * The learner in a child JVM, stopped mid-run and restarted: killed with SIGKILL three times, or asked to stop with
+ * SIGTERM. Its final weights are bitwise those of uninterrupted training on the same samples, and every summary step
+ * is on the monitor topic exactly once.
  */
 class ExactlyOnceIntegrationTest {
     private static final int SAMPLES = 20_000;
     private static final List<String> MODEL = List.of("--model", "M4", "--optimizer", "adam", "--lr", "0.001");
+    /** The exit status of a JVM that ran its shutdown hooks on SIGTERM (128 + 15). */
+    private static final int SIGTERM_EXIT = 143;
 
     @TempDir
     static Path work;
 
     private static Broker broker;
+    private static Mnist train;
+    private static Map<String, float[]> uninterruptedWeights;
 
     @BeforeAll
-    static void startBroker() {
+    static void startBroker() throws Exception {
         broker = new Broker(work.resolve("kafka"));
+        train = EndToEndScenario.mnist(Mnist.Split.TRAIN);
+        uninterruptedWeights = weightsAfter(SAMPLES);
+    }
+
+    /** The weights of uninterrupted training on the first {@code steps} samples, as an export writes them. */
+    private static Map<String, float[]> weightsAfter(long steps) throws Exception {
+        OnlineTrainer uninterrupted = new OnlineTrainer(ModelConfig.preset("M4").optimizer("adam")
+                .learningRate(0.001).build());
+        for (int i = 0; i < steps; i++) {
+            uninterrupted.step(train.image(i), train.labels()[i]);
+        }
+        Path reference = work.resolve("uninterrupted-" + steps + ".npz");
+        Npz.export(uninterrupted.network(), reference);
+        return Npz.read(reference, new LinkedHashMap<>());
+    }
+
+    private static void assertBitwiseEqual(Map<String, float[]> expected, Path export) throws Exception {
+        Map<String, float[]> exported = Npz.read(export, new LinkedHashMap<>());
+        assertEquals(expected.keySet(), exported.keySet());
+        for (String name : expected.keySet()) {
+            assertArrayEquals(expected.get(name), exported.get(name), name + " differs bitwise");
+        }
     }
 
     @AfterAll
@@ -57,93 +83,146 @@ class ExactlyOnceIntegrationTest {
         return broker.client();
     }
 
-    private static Process learner(Topics topics, Path export) throws Exception {
+    /** Topics holding the first SAMPLES training samples. */
+    private static Topics producedTopics(String prefix) throws Exception {
+        Topics topics = new Topics(prefix);
+        try (TopicAdmin admin = new TopicAdmin(client())) {
+            admin.createAll(topics, (short) 1);
+        }
+        new SampleProducer(client()).produce(topics.train(), train,
+                new ProduceOptions(SAMPLES, false, 0, 1, 0, 0), sent -> { });
+        return topics;
+    }
+
+    private static Process learner(Topics topics, String applicationId, Path export) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"), StreamlearnCommand.class.getName(), "learn",
                 "--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", topics.prefix(),
-                "--application-id", "killed-learner", "--state-dir", work.resolve("streams").toString(),
+                "--application-id", applicationId, "--state-dir", work.resolve("streams").toString(),
                 "--evaluation-interval", "0", "--kafka-property", "commit.interval.ms=200", "--stop-at-end",
                 "--export", export.toString()));
         command.addAll(MODEL);
         return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(work.resolve("learner.log").toFile()).start();
+                .redirectOutput(log(applicationId).toFile()).start();
+    }
+
+    private static Path log(String applicationId) {
+        return work.resolve(applicationId + ".log");
     }
 
     @Test
     @DisplayName("SIGKILL three times mid-run: final weights bitwise equal, every summary step exactly once")
     void survivesSigkill() throws Exception {
-        Topics topics = new Topics("eos.");
-        try (TopicAdmin admin = new TopicAdmin(client())) {
-            admin.createAll(topics, (short) 1);
-        }
-        Mnist train = EndToEndScenario.mnist(Mnist.Split.TRAIN);
-        new SampleProducer(client()).produce(topics.train(), train,
-                new ProduceOptions(SAMPLES, false, 0, 1, 0, 0), sent -> { });
-
-        Map<Long, Integer> stepCounts = new LinkedHashMap<>();
-        SummaryConsumer monitor = new SummaryConsumer(client(), topics.monitor(), true);
-        Thread monitorThread = new Thread(() -> monitor.run(summary -> {
-            synchronized (stepCounts) {
-                stepCounts.merge(summary.getLastStep(), 1, Integer::sum);
-            }
-        }));
-        monitorThread.start();
-
+        Topics topics = producedTopics("eos.");
         Path export = work.resolve("killed.npz");
-        Random random = new Random(2026);
-        int kills = 0;
-        long progressBeforeLastRun = 0;
-        while (kills < 3) {
-            Process process = learner(topics, export);
-            long seenBefore = maxStep(stepCounts);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (process.isAlive() && maxStep(stepCounts) <= seenBefore && System.nanoTime() < deadline) {
-                Thread.sleep(20);
+        try (SummarySteps steps = new SummarySteps(topics)) {
+            Random random = new Random(2026);
+            long progressBeforeLastRun = 0;
+            for (int kills = 0; kills < 3; kills++) {
+                Process process = learner(topics, "killed-learner", export);
+                steps.awaitProgress(process);
+                Thread.sleep(random.nextInt(400));
+                process.destroyForcibly().waitFor();
+                progressBeforeLastRun = steps.maxStep();
             }
-            assertTrue(process.isAlive(), "the learner finished before it could be killed; see learner.log");
-            Thread.sleep(random.nextInt(400));
-            process.destroyForcibly().waitFor();
-            kills++;
-            progressBeforeLastRun = maxStep(stepCounts);
+            assertTrue(progressBeforeLastRun > 0 && progressBeforeLastRun < SAMPLES, "killed mid-run, at step "
+                    + progressBeforeLastRun);
+            finish(topics, "killed-learner", export, steps);
         }
-        assertTrue(progressBeforeLastRun > 0 && progressBeforeLastRun < SAMPLES, "killed mid-run, at step "
-                + progressBeforeLastRun);
-        Process last = learner(topics, export);
-        assertTrue(last.waitFor(5, TimeUnit.MINUTES), "the last run did not finish");
-        assertEquals(0, last.exitValue(), () -> "learner failed: " + read(work.resolve("learner.log")));
+    }
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (maxStep(stepCounts) < SAMPLES && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+    @Test
+    @DisplayName("SIGTERM mid-run: the learner commits, exports and exits; a restart finishes exactly once")
+    void stopsCleanlyOnSigterm() throws Exception {
+        Topics topics = producedTopics("term.");
+        Path stoppedExport = work.resolve("stopped.npz");
+        try (SummarySteps steps = new SummarySteps(topics)) {
+            Process process = learner(topics, "stopped-learner", stoppedExport);
+            steps.awaitProgress(process);
+            process.destroy();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running 60 s after SIGTERM");
+            assertEquals(SIGTERM_EXIT, process.exitValue(), () -> read(log("stopped-learner")));
+            assertTrue(Files.exists(stoppedExport), () -> "no weights exported on the way out: "
+                    + read(log("stopped-learner")));
+            long committed;
+            try (TopicAdmin admin = new TopicAdmin(client())) {
+                committed = admin.committedOffset("stopped-learner", topics.train().name());
+            }
+            assertTrue(committed > 0 && committed < SAMPLES, "stopped mid-run with its input committed, at offset "
+                    + committed);
+            // A clean stop commits exactly what the model has seen (the producer's offsets are the sample indices).
+            assertBitwiseEqual(weightsAfter(committed), stoppedExport);
+            finish(topics, "stopped-learner", work.resolve("restarted.npz"), steps);
         }
-        monitor.stop();
-        monitorThread.join();
-        monitor.close();
+    }
+
+    /** Runs the learner to the end of its input and checks the summaries and the weights it exports. */
+    private static void finish(Topics topics, String applicationId, Path export, SummarySteps steps)
+            throws Exception {
+        Process last = learner(topics, applicationId, export);
+        assertTrue(last.waitFor(5, TimeUnit.MINUTES), "the last run did not finish");
+        assertEquals(0, last.exitValue(), () -> "learner failed: " + read(log(applicationId)));
+
+        Map<Long, Integer> counts = steps.awaitStep(SAMPLES);
         List<Long> expected = new ArrayList<>();
         for (long step = 100; step <= SAMPLES; step += 100) {
             expected.add(step);
         }
-        assertEquals(expected, new ArrayList<>(stepCounts.keySet()), "every summary step, in order");
-        assertTrue(stepCounts.values().stream().allMatch(count -> count == 1), "each exactly once: " + stepCounts);
+        assertEquals(expected, new ArrayList<>(counts.keySet()), "every summary step, in order");
+        assertTrue(counts.values().stream().allMatch(count -> count == 1), "each exactly once: " + counts);
 
-        OnlineTrainer uninterrupted = new OnlineTrainer(ModelConfig.preset("M4").optimizer("adam")
-                .learningRate(0.001).build());
-        for (int i = 0; i < SAMPLES; i++) {
-            uninterrupted.step(train.image(i), train.labels()[i]);
-        }
-        Path reference = work.resolve("uninterrupted.npz");
-        Npz.export(uninterrupted.network(), reference);
-        Map<String, float[]> killed = Npz.read(export, new LinkedHashMap<>());
-        Map<String, float[]> expectedWeights = Npz.read(reference, new LinkedHashMap<>());
-        assertEquals(expectedWeights.keySet(), killed.keySet());
-        for (String name : expectedWeights.keySet()) {
-            assertArrayEquals(expectedWeights.get(name), killed.get(name), name + " differs bitwise");
-        }
+        assertBitwiseEqual(uninterruptedWeights, export);
     }
 
-    private static long maxStep(Map<Long, Integer> stepCounts) {
-        synchronized (stepCounts) {
-            return stepCounts.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+    /** How many times each summary step has appeared on a monitor topic, read committed, in order of arrival. */
+    private static final class SummarySteps implements AutoCloseable {
+        private final Map<Long, Integer> counts = new LinkedHashMap<>();
+        private final SummaryConsumer consumer;
+        private final Thread thread;
+
+        SummarySteps(Topics topics) {
+            consumer = new SummaryConsumer(client(), topics.monitor(), true);
+            thread = new Thread(() -> consumer.run(summary -> {
+                synchronized (counts) {
+                    counts.merge(summary.getLastStep(), 1, Integer::sum);
+                }
+            }));
+            thread.start();
+        }
+
+        long maxStep() {
+            synchronized (counts) {
+                return counts.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+            }
+        }
+
+        /** Waits until a running learner has published a summary beyond what was already seen. */
+        void awaitProgress(Process learner) throws InterruptedException {
+            long seenBefore = maxStep();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (learner.isAlive() && maxStep() <= seenBefore && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(learner.isAlive(), "the learner finished or failed before it could be stopped");
+            assertTrue(maxStep() > seenBefore, "no new summary within 120 s");
+        }
+
+        /** Waits (up to 30 s) for the summary of the given step; returns a copy of the counts. */
+        Map<Long, Integer> awaitStep(long step) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (maxStep() < step && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            synchronized (counts) {
+                return new LinkedHashMap<>(counts);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            consumer.stop();
+            thread.join();
+            consumer.close();
         }
     }
 
