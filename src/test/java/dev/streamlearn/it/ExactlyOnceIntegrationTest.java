@@ -23,6 +23,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -85,29 +90,42 @@ class ExactlyOnceIntegrationTest {
 
     /** Topics holding the first SAMPLES training samples. */
     private static Topics producedTopics(String prefix) throws Exception {
+        return producedTopics(prefix, SAMPLES);
+    }
+
+    private static Topics producedTopics(String prefix, int samples) throws Exception {
         Topics topics = new Topics(prefix);
         try (TopicAdmin admin = new TopicAdmin(client())) {
             admin.createAll(topics, (short) 1);
         }
         new SampleProducer(client()).produce(topics.train(), train,
-                new ProduceOptions(SAMPLES, false, 0, 1, 0, 0), sent -> { });
+                new ProduceOptions(samples, false, 0, 1, 0, 0), sent -> { });
         return topics;
     }
 
     private static Process learner(Topics topics, String applicationId, Path export) throws Exception {
+        return learner(topics, applicationId, applicationId, export);
+    }
+
+    /** A learner child process; {@code instance} names its state directory, log and Kafka client id. */
+    private static Process learner(Topics topics, String applicationId, String instance, Path export,
+                                   String... kafkaProperties) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"), StreamlearnCommand.class.getName(), "learn",
                 "--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", topics.prefix(),
-                "--application-id", applicationId, "--state-dir", work.resolve("streams").toString(),
-                "--evaluation-interval", "0", "--kafka-property", "commit.interval.ms=200", "--stop-at-end",
-                "--export", export.toString()));
+                "--application-id", applicationId, "--state-dir", work.resolve("streams-" + instance).toString(),
+                "--evaluation-interval", "0", "--kafka-property", "commit.interval.ms=200",
+                "--kafka-property", "client.id=" + instance, "--stop-at-end", "--export", export.toString()));
+        for (String property : kafkaProperties) {
+            command.addAll(List.of("--kafka-property", property));
+        }
         command.addAll(MODEL);
         return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log(applicationId).toFile()).start();
+                .redirectOutput(log(instance).toFile()).start();
     }
 
-    private static Path log(String applicationId) {
-        return work.resolve(applicationId + ".log");
+    private static Path log(String instance) {
+        return work.resolve(instance + ".log");
     }
 
     @Test
@@ -156,6 +174,60 @@ class ExactlyOnceIntegrationTest {
         }
     }
 
+    @Test
+    @DisplayName("two learners, one a standby: SIGKILL the active one mid-run, the standby finishes exactly once")
+    void standbyTakesOver() throws Exception {
+        // The whole training set: the second learner must join while the first is still far from the end.
+        int samples = train.count();
+        Topics topics = producedTopics("standby.", samples);
+        String applicationId = "failover-learner";
+        // The default session timeout (45 s): the standby takes over that long after the kill. At 6 s the members, busy
+        // training on two cores, were evicted and rejoined in turns and the group never settled.
+        String[] failover = {"num.standby.replicas=1"};
+        Map<String, Process> learners = new LinkedHashMap<>();
+        try (SummarySteps steps = new SummarySteps(topics); Admin admin = Admin.create(client())) {
+            learners.put("learner-a", learner(topics, applicationId, "learner-a", work.resolve("a.npz"), failover));
+            steps.awaitProgress(learners.get("learner-a"));
+            learners.put("learner-b", learner(topics, applicationId, "learner-b", work.resolve("b.npz"), failover));
+            String active = awaitActiveOfTwo(admin, applicationId, topics);
+            String standby = active.equals("learner-a") ? "learner-b" : "learner-a";
+            long progressAtKill = steps.maxStep();
+            learners.get(active).destroyForcibly().waitFor();
+            assertTrue(progressAtKill < samples, "killed mid-run, at step " + progressAtKill);
+
+            Process survivor = learners.get(standby);
+            assertTrue(survivor.waitFor(5, TimeUnit.MINUTES), "the standby did not finish");
+            assertEquals(0, survivor.exitValue(), () -> "standby failed: " + read(log(standby)));
+            assertEveryStepOnce(steps.awaitStep(samples), samples);
+            assertBitwiseEqual(weightsAfter(samples), work.resolve(standby.equals("learner-a") ? "a.npz" : "b.npz"));
+        } finally {
+            learners.values().forEach(Process::destroyForcibly);
+        }
+    }
+
+    /**
+     * Waits until both learners are members of the group and returns the instance that owns the input partition
+     * (the other holds the standby copy of the model store).
+     */
+    private static String awaitActiveOfTwo(Admin admin, String applicationId, Topics topics) throws Exception {
+        TopicPartition input = new TopicPartition(topics.train().name(), 0);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(applicationId)).all()
+                    .get(30, TimeUnit.SECONDS).get(applicationId);
+            if (group.groupState() == GroupState.STABLE && group.members().size() == 2) {
+                for (MemberDescription member : group.members()) {
+                    if (member.assignment().topicPartitions().contains(input)) {
+                        return member.clientId().startsWith("learner-a") ? "learner-a" : "learner-b";
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the two learners did not form a stable group within 120 s; learner-a: "
+                + read(log("learner-a")) + "\nlearner-b: " + read(log("learner-b")));
+    }
+
     /** Runs the learner to the end of its input and checks the summaries and the weights it exports. */
     private static void finish(Topics topics, String applicationId, Path export, SummarySteps steps)
             throws Exception {
@@ -163,15 +235,17 @@ class ExactlyOnceIntegrationTest {
         assertTrue(last.waitFor(5, TimeUnit.MINUTES), "the last run did not finish");
         assertEquals(0, last.exitValue(), () -> "learner failed: " + read(log(applicationId)));
 
-        Map<Long, Integer> counts = steps.awaitStep(SAMPLES);
+        assertEveryStepOnce(steps.awaitStep(SAMPLES), SAMPLES);
+        assertBitwiseEqual(uninterruptedWeights, export);
+    }
+
+    private static void assertEveryStepOnce(Map<Long, Integer> counts, int samples) {
         List<Long> expected = new ArrayList<>();
-        for (long step = 100; step <= SAMPLES; step += 100) {
+        for (long step = 100; step <= samples; step += 100) {
             expected.add(step);
         }
         assertEquals(expected, new ArrayList<>(counts.keySet()), "every summary step, in order");
         assertTrue(counts.values().stream().allMatch(count -> count == 1), "each exactly once: " + counts);
-
-        assertBitwiseEqual(uninterruptedWeights, export);
     }
 
     /** How many times each summary step has appeared on a monitor topic, read committed, in order of arrival. */
