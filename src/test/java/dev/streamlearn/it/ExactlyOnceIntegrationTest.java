@@ -128,6 +128,10 @@ class ExactlyOnceIntegrationTest {
         return work.resolve(instance + ".log");
     }
 
+    private static Path export(String instance) {
+        return work.resolve(instance + ".npz");
+    }
+
     @Test
     @DisplayName("SIGKILL three times mid-run: final weights bitwise equal, every summary step exactly once")
     void survivesSigkill() throws Exception {
@@ -186,9 +190,9 @@ class ExactlyOnceIntegrationTest {
         String[] failover = {"num.standby.replicas=1"};
         Map<String, Process> learners = new LinkedHashMap<>();
         try (SummarySteps steps = new SummarySteps(topics); Admin admin = Admin.create(client())) {
-            learners.put("learner-a", learner(topics, applicationId, "learner-a", work.resolve("a.npz"), failover));
+            learners.put("learner-a", learner(topics, applicationId, "learner-a", export("learner-a"), failover));
             steps.awaitProgress(learners.get("learner-a"));
-            learners.put("learner-b", learner(topics, applicationId, "learner-b", work.resolve("b.npz"), failover));
+            learners.put("learner-b", learner(topics, applicationId, "learner-b", export("learner-b"), failover));
             String active = awaitActiveOfTwo(admin, applicationId, topics);
             String standby = active.equals("learner-a") ? "learner-b" : "learner-a";
             long progressAtKill = steps.maxStep();
@@ -199,7 +203,7 @@ class ExactlyOnceIntegrationTest {
             assertTrue(survivor.waitFor(5, TimeUnit.MINUTES), "the standby did not finish");
             assertEquals(0, survivor.exitValue(), () -> "standby failed: " + read(log(standby)));
             assertEveryStepOnce(steps.awaitStep(samples), samples);
-            assertBitwiseEqual(weightsAfter(samples), work.resolve(standby.equals("learner-a") ? "a.npz" : "b.npz"));
+            assertBitwiseEqual(weightsAfter(samples), export(standby));
         } finally {
             learners.values().forEach(Process::destroyForcibly);
         }
