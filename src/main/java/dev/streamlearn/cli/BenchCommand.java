@@ -124,36 +124,38 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Producer and learner through a fresh embedded broker. Each is run twice, on two topics, and the second run (one
-     * epoch) is reported: the first (three epochs) pays for JIT compilation of the Kafka client and training paths,
-     * as in any long-running service, where a learner's first epoch ran at two thirds of its later speed.
+     * Producer and learner through a fresh embedded broker, one topic. The producer sends WARMUP_EPOCHS epochs and
+     * then, timed, one more (resuming after them); one learner then trains on all of them and is timed on the last
+     * epoch: the earlier ones pay for JIT compilation of the Kafka client and training paths, as in any long-running
+     * service, where a learner's first epoch ran at two thirds of its later speed.
      */
     private Map<String, Object> endToEnd(ModelConfig config, Mnist train) throws Exception {
         Map<String, Object> figures = new LinkedHashMap<>();
         Path work = Files.createTempDirectory("streamlearn-bench");
         try (KafkaCluster cluster = KafkaCluster.connect(null, work.resolve("kafka"), new Properties());
              TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
-            for (String round : List.of("warmup.", "bench.")) {
-                Topics topics = new Topics(round);
-                admin.createAll(topics, (short) 1);
-                int epochs = round.equals("warmup.") ? WARMUP_EPOCHS : 1;
-                ProduceOptions options = new ProduceOptions(0, false, 0, epochs, 0, 0);
-                SampleProducer.Result produced = new SampleProducer(cluster.clientProperties())
-                        .produce(topics.train(), train, options, sent -> { });
-                double learnerRate = timeLearner(cluster, admin, topics, config, epochs * train.count(),
-                        work.resolve("streams-" + round));
-                figures.put("producerSamplesPerSecond", produced.samplesPerSecond());
-                figures.put("learnerSamplesPerSecond", learnerRate);
-            }
+            Topics topics = new Topics("bench.");
+            admin.createAll(topics, (short) 1);
+            long warmupSamples = (long) WARMUP_EPOCHS * train.count();
+            new SampleProducer(cluster.clientProperties()).produce(topics.train(), train,
+                    new ProduceOptions(0, false, 0, WARMUP_EPOCHS, 0, 0), sent -> { });
+            SampleProducer.Result produced = new SampleProducer(cluster.clientProperties()).produce(topics.train(),
+                    train, new ProduceOptions(0, false, 0, WARMUP_EPOCHS + 1, 0, warmupSamples), sent -> { });
+            figures.put("producerSamplesPerSecond", produced.samplesPerSecond());
+            figures.put("learnerSamplesPerSecond", timeLearner(cluster, admin, topics, config, warmupSamples,
+                    warmupSamples + train.count(), work.resolve("streams")));
         } finally {
             deleteRecursively(work);
         }
         return figures;
     }
 
-    /** Learner samples/s from the first record of the first summary window to the last record of the last one. */
+    /**
+     * Learner samples/s over steps (from, to]: from the first record of the first summary window after step from to
+     * the last record of the last one.
+     */
     private static double timeLearner(KafkaCluster cluster, TopicAdmin admin, Topics topics, ModelConfig config,
-                                      int samples, Path stateDir) throws InterruptedException {
+                                      long from, long to, Path stateDir) throws InterruptedException {
         // No held-out evaluation: the figure is training throughput with summaries, snapshots and checkpoints.
         LearnerConfig learnerConfig = new LearnerConfig("bench-" + topics.prefix() + "learner", topics, config,
                 LearnerConfig.DEFAULT_SUMMARY_INTERVAL, LearnerConfig.DEFAULT_SNAPSHOT_INTERVAL,
@@ -163,8 +165,10 @@ final class BenchCommand implements Callable<Integer> {
         AtomicReference<TrainingSummary> last = new AtomicReference<>();
         SummaryConsumer monitor = new SummaryConsumer(cluster.clientProperties(), topics.monitor(), true);
         Thread monitorThread = new Thread(() -> monitor.run(summary -> {
-            first.compareAndSet(null, summary);
-            last.set(summary);
+            if (summary.getFirstStep() > from) {
+                first.compareAndSet(null, summary);
+                last.set(summary);
+            }
         }), "bench-monitor");
         monitorThread.start();
         try (Learner learner = new Learner(cluster.clientProperties(), learnerConfig, stateDir)) {
@@ -172,20 +176,20 @@ final class BenchCommand implements Callable<Integer> {
             learner.awaitCommitted(admin, admin.endOffset(topics.train().name()), new CountDownLatch(1));
         }
         long wait = System.nanoTime() + 10_000_000_000L;
-        while ((last.get() == null || last.get().getLastStep() < samples) && System.nanoTime() < wait) {
+        while ((last.get() == null || last.get().getLastStep() < to) && System.nanoTime() < wait) {
             Thread.sleep(50);
         }
         monitor.stop();
         monitorThread.join(10_000);
         monitor.close();
-        TrainingSummary from = first.get();
-        TrainingSummary to = last.get();
-        if (from == null || to == null || to == from) {
+        TrainingSummary start = first.get();
+        TrainingSummary end = last.get();
+        if (start == null || end == null || end == start) {
             return Double.NaN;
         }
-        double span = (to.getProcessedAt().toEpochMilli() - from.getProcessedAt().toEpochMilli()) / 1e3
-                + (from.getLastStep() - from.getFirstStep() + 1) / from.getSamplesPerSecond();
-        return to.getLastStep() / span;
+        double span = (end.getProcessedAt().toEpochMilli() - start.getProcessedAt().toEpochMilli()) / 1e3
+                + (start.getLastStep() - start.getFirstStep() + 1) / start.getSamplesPerSecond();
+        return (end.getLastStep() - start.getFirstStep() + 1) / span;
     }
 
     private static long peakRssMiB() throws IOException {

@@ -1,8 +1,5 @@
 package dev.streamlearn.learner;
 
-import dev.streamlearn.avro.Alert;
-import dev.streamlearn.avro.DeadLetter;
-import dev.streamlearn.avro.Sample;
 import dev.streamlearn.kafka.AvroTrust;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.Npz;
@@ -10,8 +7,9 @@ import dev.streamlearn.model.OnlineTrainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.time.Instant;
+import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -19,15 +17,18 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * One SGD step per input record. A record that cannot be decoded or validated, or whose step would not be finite,
- * goes to the dead-letter sink with its reason and leaves the model untouched; every summary interval a
- * {@link dev.streamlearn.avro.TrainingSummary} (and any alert transition) goes out; every snapshot interval the model
- * goes to its changelogged store with the offset of the next input record.
+ * One SGD step per input record, on a training thread of its own ({@link TrainingPipeline}): the stream thread
+ * hands records over and sends what they produced. A record that cannot be decoded or validated, or whose step would
+ * not be finite, goes to the dead-letter sink with its reason and leaves the model untouched; every summary interval
+ * a {@link dev.streamlearn.avro.TrainingSummary} (and any alert transition) goes out; every snapshot interval the
+ * model goes to its changelogged store with the offset of the next input record.
  *
- * <p>Exactly once: the snapshot, the summaries and the input offsets commit in one transaction, but Kafka Streams
- * commits more often than we snapshot. So a restored processor, on its first record, re-reads the input between its
- * snapshot and that record (read_committed) and re-applies it silently: those steps' outputs were already committed.
- * The model is a function of the input offsets alone, however often the process died.
+ * <p>Exactly once: the snapshot, the outputs and the input offsets commit in one transaction, but Kafka Streams
+ * commits more often than we snapshot, and its commits include records the training thread has not reached yet. So
+ * the store also holds the offset below which every record's outputs were sent, and a restored processor, on its
+ * first record, re-reads the input between its snapshot and that record (read_committed) and re-applies it: silently
+ * below that offset, whose outputs were committed the first time, and with outputs from it on. The model is a
+ * function of the input offsets alone, however often the process died.
  */
 final class TrainingProcessor implements Processor<byte[], byte[], Long, SpecificRecord> {
     static {
@@ -35,23 +36,30 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
     }
 
     static final String CHECKPOINT_KEY = "model";
+    static final String EMITTED_KEY = "emitted-below";
+    /**
+     * How often the processor checks on the training thread without input: to send outputs still in the pipeline
+     * when the input has paused, and to flush when the learner is stopping.
+     */
+    static final Duration PUNCTUATION_INTERVAL = Duration.ofMillis(100);
 
     private final LearnerConfig config;
     private final LearnerServices services;
-    private final SampleValidator validator;
     private final SummaryFactory summaries;
     private ProcessorContext<Long, SpecificRecord> context;
     private KeyValueStore<String, byte[]> store;
     private TrainingLoop loop;
-    private byte[] pixels;
+    private TrainingPipeline pipeline;
     /** The next input offset the restored model has not seen, or -1 when nothing was restored. */
     private long restoredOffset;
+    /** Records from this offset on have not had their outputs sent. */
+    private long emittedBelow;
     private boolean caughtUp;
+    private boolean processedSincePunctuation;
 
     TrainingProcessor(LearnerConfig config, LearnerServices services) {
         this.config = config;
         this.services = services;
-        this.validator = new SampleValidator(config.model());
         this.summaries = new SummaryFactory(config.applicationId(), config.topics().train().name(),
                 config.histogramBins());
     }
@@ -70,11 +78,15 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
             trainer = checkpoint.restore();
             restoredOffset = checkpoint.nextOffset();
         }
+        byte[] emitted = store.get(EMITTED_KEY);
+        emittedBelow = emitted == null ? Long.MIN_VALUE : ByteBuffer.wrap(emitted).getLong();
         loop = new TrainingLoop(trainer, config.summaryInterval(), summaries,
                 new TrainingLoop.HeldOut(services.heldOut(), config.evaluationInterval()));
-        pixels = new byte[config.model().inputSize()];
+        pipeline = new TrainingPipeline(new RecordTrainer(config, loop),
+                "streamlearn-trainer-" + config.applicationId() + "-" + processorContext.taskId());
         caughtUp = false;
         services.liveModel().publish(trainer);
+        processorContext.schedule(PUNCTUATION_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> punctuate());
     }
 
     private OnlineTrainer freshTrainer() {
@@ -105,81 +117,74 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
             }
             caughtUp = true;
         }
-        handle(record.key(), record.value(), metadata.topic(), metadata.partition(), metadata.offset(),
+        pipeline.submit(record.key(), record.value(), metadata.topic(), metadata.partition(), metadata.offset(),
                 record.timestamp(), true);
+        processedSincePunctuation = true;
+        if (services.stopRequest().requested()) {
+            flush();
+        } else {
+            sendEmissions();
+        }
     }
 
-    /** Re-applies, without output, the committed input between the restored snapshot and the first record handed. */
+    /**
+     * Re-applies the committed input between the restored snapshot and the first record handed: silently where its
+     * outputs were sent before the process stopped, with outputs where they were not.
+     */
     private void catchUp(RecordMetadata first) {
         if (first.offset() <= restoredOffset) {
             return;
         }
         for (InputReader.InputRecord missed : services.inputReader().read(first.topic(), first.partition(),
                 restoredOffset, first.offset())) {
-            handle(missed.key(), missed.value(), first.topic(), first.partition(), missed.offset(),
-                    missed.timestamp(), false);
+            pipeline.submit(missed.key(), missed.value(), first.topic(), first.partition(), missed.offset(),
+                    missed.timestamp(), missed.offset() >= emittedBelow);
         }
     }
 
     /**
-     * Trains on one record. With emit false (catching up) it changes only the model: its summaries, alerts, dead
-     * letters and snapshots were already committed the first time.
+     * Sends what the training thread has produced; when the input has paused or the learner is stopping, first waits
+     * for it to finish what it was given (at most a ring of steps).
      */
-    private void handle(byte[] key, byte[] value, String topic, int partition, long offset, long timestamp,
-                        boolean emit) {
-        SampleValidator.Checked checked = validator.check(value);
-        if (!checked.accepted()) {
-            loop.countRejected();
-            if (emit) {
-                deadLetter(key, value, topic, partition, offset, timestamp, checked.stage(), checked.reason(),
-                        checked.cause());
-            }
-            return;
+    private void punctuate() {
+        if (services.stopRequest().requested() || !processedSincePunctuation) {
+            flush();
+        } else {
+            sendEmissions();
         }
-        Sample sample = checked.sample();
-        sample.getPixels().duplicate().get(pixels);
-        TrainingLoop.Result result = loop.train(pixels, sample.getLabel(), partition, offset, timestamp);
-        if (!emit) {
-            return;
-        }
-        if (!result.outcome().applied()) {
-            deadLetter(key, value, topic, partition, offset, timestamp, "train", "loss or gradient is not finite "
-                    + "(loss " + result.outcome().loss() + "); the update was not applied", null);
-            return;
-        }
-        long step = loop.trainer().updates();
-        if (result.summary() != null) {
-            context.forward(new Record<>(step, result.summary(), timestamp), LearnerTopology.SUMMARY_SINK);
-        }
-        for (Alert alert : result.alerts()) {
-            context.forward(new Record<>(step, alert, timestamp), LearnerTopology.ALERT_SINK);
-        }
-        if (step % config.snapshotInterval() == 0 || config.checkpointInterval() > 0
-                && step % config.checkpointInterval() == 0) {
-            ModelCheckpoint checkpoint = ModelCheckpoint.of(loop.trainer(), offset + 1);
-            if (step % config.snapshotInterval() == 0) {
-                store.put(CHECKPOINT_KEY, checkpoint.toBytes());
-            }
-            if (config.checkpointInterval() > 0 && step % config.checkpointInterval() == 0) {
-                context.forward(new Record<>(step, checkpoint.toAvro(config.applicationId(), topic, partition,
-                        loop.trainer()), timestamp), LearnerTopology.CHECKPOINT_SINK);
-            }
+        processedSincePunctuation = false;
+    }
+
+    private void flush() {
+        pipeline.awaitIdle();
+        sendEmissions();
+        if (services.stopRequest().requested()) {
+            services.stopRequest().confirmFlushed();
         }
     }
 
-    private void deadLetter(byte[] key, byte[] value, String topic, int partition, long offset, long timestamp,
-                            String stage, String reason, Throwable cause) {
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setKey(key == null ? null : ByteBuffer.wrap(key))
-                .setValue(value == null ? null : ByteBuffer.wrap(value))
-                .setTopic(topic)
-                .setPartition(partition)
-                .setOffset(offset)
-                .setTimestamp(Instant.ofEpochMilli(timestamp))
-                .setStage(stage)
-                .setReason(reason)
-                .setExceptionClass(cause == null ? null : cause.getClass().getName())
-                .build();
-        context.forward(new Record<>(offset, letter, timestamp), LearnerTopology.DEAD_LETTER_SINK);
+    /** Sends what the training thread has produced so far, and records how far that reaches. */
+    private void sendEmissions() {
+        RecordTrainer.Emission emission = pipeline.pollEmission();
+        if (emission == null) {
+            return;
+        }
+        while (emission != null) {
+            for (RecordTrainer.Forward forward : emission.forwards()) {
+                context.forward(new Record<>(forward.key(), forward.value(), emission.timestamp()), forward.sink());
+            }
+            if (emission.storeCheckpoint() != null) {
+                store.put(CHECKPOINT_KEY, emission.storeCheckpoint());
+            }
+            emittedBelow = emission.offset() + 1;
+            emission = pipeline.pollEmission();
+        }
+        store.put(EMITTED_KEY, ByteBuffer.allocate(Long.BYTES).putLong(emittedBelow).array());
+    }
+
+    /** Trains what was handed in; outputs not sent yet go out after a restart, as they were never committed. */
+    @Override
+    public void close() {
+        pipeline.close();
     }
 }
