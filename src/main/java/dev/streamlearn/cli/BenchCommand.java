@@ -53,7 +53,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
-    @Option(names = "--e2e", description = "Also produce one epoch into an embedded broker and time the learner.")
+    @Option(names = "--e2e", description = "Also produce four epochs into an embedded broker, time the producer's "
+            + "last, and time one learner on all four: its last epoch (and, for comparison, its first).")
     boolean endToEnd;
 
     @Override
@@ -142,29 +143,42 @@ final class BenchCommand implements Callable<Integer> {
             SampleProducer.Result produced = new SampleProducer(cluster.clientProperties()).produce(topics.train(),
                     train, new ProduceOptions(0, false, 0, WARMUP_EPOCHS + 1, 0, warmupSamples), sent -> { });
             figures.put("producerSamplesPerSecond", produced.samplesPerSecond());
-            figures.put("learnerSamplesPerSecond", timeLearner(cluster, admin, topics, config, warmupSamples,
-                    warmupSamples + train.count(), work.resolve("streams")));
+            LearnerRates learner = timeLearner(cluster, admin, topics, config, warmupSamples,
+                    warmupSamples + train.count(), work.resolve("streams"));
+            figures.put("learnerSamplesPerSecond", learner.lastEpoch());
+            figures.put("learnerFirstEpochSamplesPerSecond", learner.firstEpoch());
         } finally {
             deleteRecursively(work);
         }
         return figures;
     }
 
+    /** The learner's samples/s over its last epoch, and over its first (JIT compilation under way), for comparison. */
+    private record LearnerRates(double lastEpoch, double firstEpoch) {
+    }
+
     /**
-     * Learner samples/s over steps (from, to]: from the first record of the first summary window after step from to
-     * the last record of the last one.
+     * Times a learner over steps (from, to], from the first record of the first summary window after step from to the
+     * last record of the last one, and likewise over its first epoch.
      */
-    private static double timeLearner(KafkaCluster cluster, TopicAdmin admin, Topics topics, ModelConfig config,
-                                      long from, long to, Path stateDir) throws InterruptedException {
+    private static LearnerRates timeLearner(KafkaCluster cluster, TopicAdmin admin, Topics topics,
+                                            ModelConfig config, long from, long to, Path stateDir) throws InterruptedException {
         // No held-out evaluation: the figure is training throughput with summaries, snapshots and checkpoints.
         LearnerConfig learnerConfig = new LearnerConfig("bench-" + topics.prefix() + "learner", topics, config,
                 LearnerConfig.DEFAULT_SUMMARY_INTERVAL, LearnerConfig.DEFAULT_SNAPSHOT_INTERVAL,
                 LearnerConfig.DEFAULT_HISTOGRAM_BINS, null, 0, LearnerConfig.DEFAULT_CHECKPOINT_INTERVAL,
                 Long.MAX_VALUE, null);
+        int epoch = (int) (to - from);
+        AtomicReference<TrainingSummary> firstEpochStart = new AtomicReference<>();
+        AtomicReference<TrainingSummary> firstEpochEnd = new AtomicReference<>();
         AtomicReference<TrainingSummary> first = new AtomicReference<>();
         AtomicReference<TrainingSummary> last = new AtomicReference<>();
         SummaryConsumer monitor = new SummaryConsumer(cluster.clientProperties(), topics.monitor(), true);
         Thread monitorThread = new Thread(() -> monitor.run(summary -> {
+            if (summary.getLastStep() <= epoch) {
+                firstEpochStart.compareAndSet(null, summary);
+                firstEpochEnd.set(summary);
+            }
             if (summary.getFirstStep() > from) {
                 first.compareAndSet(null, summary);
                 last.set(summary);
@@ -182,8 +196,11 @@ final class BenchCommand implements Callable<Integer> {
         monitor.stop();
         monitorThread.join(10_000);
         monitor.close();
-        TrainingSummary start = first.get();
-        TrainingSummary end = last.get();
+        return new LearnerRates(rate(first.get(), last.get()), rate(firstEpochStart.get(), firstEpochEnd.get()));
+    }
+
+    /** Samples/s from the first record of start's window to the last record of end's. */
+    private static double rate(TrainingSummary start, TrainingSummary end) {
         if (start == null || end == null || end == start) {
             return Double.NaN;
         }
