@@ -165,11 +165,9 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
 
     /** Sends what the training thread has produced so far, and records how far that reaches. */
     private void sendEmissions() {
-        RecordTrainer.Emission emission = pipeline.pollEmission();
-        if (emission == null) {
-            return;
-        }
-        while (emission != null) {
+        long before = emittedBelow;
+        for (RecordTrainer.Emission emission = pipeline.pollEmission(); emission != null;
+             emission = pipeline.pollEmission()) {
             for (RecordTrainer.Forward forward : emission.forwards()) {
                 context.forward(new Record<>(forward.key(), forward.value(), emission.timestamp()), forward.sink());
             }
@@ -177,9 +175,10 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
                 store.put(CHECKPOINT_KEY, emission.storeCheckpoint());
             }
             emittedBelow = emission.offset() + 1;
-            emission = pipeline.pollEmission();
         }
-        store.put(EMITTED_KEY, ByteBuffer.allocate(Long.BYTES).putLong(emittedBelow).array());
+        if (emittedBelow != before) {
+            store.put(EMITTED_KEY, ByteBuffer.allocate(Long.BYTES).putLong(emittedBelow).array());
+        }
     }
 
     /** Trains what was handed in; outputs not sent yet go out after a restart, as they were never committed. */
