@@ -33,10 +33,10 @@ final class LearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LearnerConfig config = learner.toConfig("streamlearn-learner", kafka.topics(), model);
         if (kafka.printedConfig()) {
             return 0;
         }
-        LearnerConfig config = learner.toConfig("streamlearn-learner", kafka.topics(), model);
         try (ShutdownSignal signal = new ShutdownSignal();
              KafkaCluster cluster = kafka.connect();
              TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {

@@ -1,10 +1,14 @@
 package dev.streamlearn.cli;
 
 import dev.streamlearn.model.ModelConfig;
+import dev.streamlearn.model.OptimizerSpec;
 import dev.streamlearn.model.Scenario;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import picocli.CommandLine.Option;
 
 /** The model flags every training command takes: a preset, then any field overridden. */
@@ -84,7 +88,34 @@ final class ModelOptions {
     @Option(names = "--init-from", paramLabel = "FILE.npz", description = "Start from exported weights.")
     Path initFrom;
 
+    /** The optimiser hyperparameters given (by flag, environment or properties file), by flag name. */
+    private Map<String, Double> givenHyperparameters() {
+        Map<String, Double> given = new LinkedHashMap<>();
+        given.put("momentum", momentum);
+        given.put("beta1", beta1);
+        given.put("beta2", beta2);
+        given.put("epsilon", epsilon);
+        given.put("rho", rho);
+        given.put("weight-decay", weightDecay);
+        given.values().removeIf(Objects::isNull);
+        return given;
+    }
+
+    /** Builds the configuration; a hyperparameter the chosen optimiser does not take is refused, not ignored. */
     ModelConfig toConfig() {
+        ModelConfig config = build();
+        OptimizerSpec optimizerSpec = config.optimizerSpec();
+        for (String given : givenHyperparameters().keySet()) {
+            if (!optimizerSpec.hyperparameters().contains(given)) {
+                throw new IllegalArgumentException("--" + given + " is not a hyperparameter of "
+                        + optimizerSpec.name() + ", which takes " + (optimizerSpec.hyperparameters().isEmpty()
+                        ? "only --lr" : "--lr and --" + String.join(", --", optimizerSpec.hyperparameters())));
+            }
+        }
+        return config;
+    }
+
+    private ModelConfig build() {
         ModelConfig.Builder builder = scenario != null ? Scenario.parse(scenario).config() : ModelConfig.preset(preset);
         if (layers != null) {
             builder.layers(parseLayers(layers));

@@ -1,7 +1,9 @@
 package dev.streamlearn.model;
 
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -125,9 +127,35 @@ public final class FloatTensor {
         sampleBuffer.position(0).get(into, 0, plan.size());
     }
 
+    /** into[0:count] = this[offset:offset + count], one bulk copy from native memory. */
+    void read(int offset, float[] into, int count) {
+        buffer.get(offset, into, 0, count);
+    }
+
+    /** this[offset:offset + count] = from[0:count], one bulk copy into native memory. */
+    void write(int offset, float[] from, int count) {
+        buffer.put(offset, from, 0, count);
+    }
+
     /** Copies every element to the start of {@code into}. */
     void copyTo(float[] into) {
         buffer.get(0, into, 0, length);
+    }
+
+    /** A copy of each tensor's elements. */
+    static List<float[]> toArrays(List<FloatTensor> tensors) {
+        List<float[]> arrays = new ArrayList<>(tensors.size());
+        for (FloatTensor tensor : tensors) {
+            arrays.add(tensor.toArray());
+        }
+        return arrays;
+    }
+
+    /** Sets each tensor from the array at the same index. */
+    static void copyFrom(List<float[]> arrays, List<FloatTensor> tensors) {
+        for (int i = 0; i < tensors.size(); i++) {
+            tensors.get(i).copyFrom(arrays.get(i));
+        }
     }
 
     public float[] toArray() {

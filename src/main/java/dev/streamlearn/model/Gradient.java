@@ -25,6 +25,21 @@ public interface Gradient {
     void sample(SamplePlan plan, float[] into);
 
     /**
+     * Makes this step's gradient readable row by row from the heap ({@link #rowScale}, {@link #rowValues}): called
+     * once per step, after back-propagation, by optimisers that work element by element.
+     */
+    void loadRows();
+
+    /** Rows of the parameter tensor's layout (1 for a vector). */
+    int rows();
+
+    /** Row r of g is rowScale(r) * rowValues(r): the factor of the outer product that is constant along the row. */
+    float rowScale(int row);
+
+    /** The heap values that {@link #rowScale} multiplies to give row r of g (valid until the next call). */
+    float[] rowValues(int row);
+
+    /**
      * The elements a sample plan reads of the row-major matrix rows columns^T (width columns). The row and column
      * advance by fixed steps instead of a division per element, which took most of a summary's time.
      */
@@ -85,9 +100,29 @@ public interface Gradient {
 
         @Override
         public void sample(SamplePlan plan, float[] into) {
+            loadRows();
+            sampleOuterProduct(deltaValues, inputValues, fanIn, plan, into);
+        }
+
+        @Override
+        public void loadRows() {
             delta.copyTo(deltaValues);
             input.copyTo(inputValues);
-            sampleOuterProduct(deltaValues, inputValues, fanIn, plan, into);
+        }
+
+        @Override
+        public int rows() {
+            return fanOut;
+        }
+
+        @Override
+        public float rowScale(int row) {
+            return deltaValues[row];
+        }
+
+        @Override
+        public float[] rowValues(int row) {
+            return inputValues;
         }
     }
 
@@ -138,9 +173,29 @@ public interface Gradient {
 
         @Override
         public void sample(SamplePlan plan, float[] into) {
+            loadRows();
+            sampleOuterProduct(inputValues, deltaValues, fanOut, plan, into);
+        }
+
+        @Override
+        public void loadRows() {
             input.copyTo(inputValues);
             delta.copyTo(deltaValues);
-            sampleOuterProduct(inputValues, deltaValues, fanOut, plan, into);
+        }
+
+        @Override
+        public int rows() {
+            return fanIn;
+        }
+
+        @Override
+        public float rowScale(int row) {
+            return inputValues[row];
+        }
+
+        @Override
+        public float[] rowValues(int row) {
+            return deltaValues;
         }
     }
 
@@ -148,10 +203,15 @@ public interface Gradient {
     final class Dense implements Gradient {
         private final FloatTensor values;
         private final int length;
+        private final int rows;
+        private final float[] row;
 
-        Dense(FloatTensor values, int length) {
+        /** A gradient of the given shape whose values are the first elements of values. */
+        Dense(FloatTensor values, int... shape) {
             this.values = values;
-            this.length = length;
+            this.rows = shape.length == 1 ? 1 : shape[0];
+            this.length = shape.length == 1 ? shape[0] : shape[0] * shape[1];
+            this.row = new float[length / rows];
         }
 
         @Override
@@ -177,6 +237,27 @@ public interface Gradient {
         @Override
         public void sample(SamplePlan plan, float[] into) {
             values.sample(plan, into);
+        }
+
+        @Override
+        public void loadRows() {
+            // Rows are read from the native buffer as they are asked for.
+        }
+
+        @Override
+        public int rows() {
+            return rows;
+        }
+
+        @Override
+        public float rowScale(int row) {
+            return 1f;
+        }
+
+        @Override
+        public float[] rowValues(int index) {
+            values.read(index * row.length, row, row.length);
+            return row;
         }
     }
 }

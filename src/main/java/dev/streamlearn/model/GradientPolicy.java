@@ -25,7 +25,7 @@ final class GradientPolicy {
             for (FloatTensor parameter : parameters) {
                 FloatTensor buffer = FloatTensor.zeros(parameter.shape());
                 scratch.add(buffer);
-                materialised.add(new Gradient.Dense(buffer, buffer.length()));
+                materialised.add(new Gradient.Dense(buffer, buffer.shape()));
             }
         }
     }

@@ -55,9 +55,6 @@ public record ModelConfig(
         double clipNorm,
         long seed) {
 
-    public static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop",
-            "adam", "adamw");
-
     public ModelConfig {
         layers = List.copyOf(layers);
         if (layers.size() < 2) {
@@ -88,16 +85,8 @@ public record ModelConfig(
         }
         Initialiser.parse(biasInit);
         optimizer = optimizer.trim().toLowerCase(Locale.ROOT);
-        if (!OPTIMIZERS.contains(optimizer)) {
-            throw new IllegalArgumentException("optimizer is '" + optimizer + "', expected one of " + OPTIMIZERS);
-        }
+        OptimizerSpec.of(optimizer, momentum, beta1, beta2, epsilon, rho, weightDecay);
         Hyperparameters.positive("learning rate", learningRate);
-        Hyperparameters.unitInterval("momentum", momentum);
-        Hyperparameters.unitInterval("beta1", beta1);
-        Hyperparameters.unitInterval("beta2", beta2);
-        Hyperparameters.positive("epsilon", epsilon);
-        Hyperparameters.unitInterval("rho", rho);
-        Hyperparameters.nonNegative("weight-decay", weightDecay);
         Hyperparameters.nonNegative("l2", l2);
         LearningRateSchedule.parse(schedule);
         Hyperparameters.nonNegative("clip-value", clipValue);
@@ -127,6 +116,11 @@ public record ModelConfig(
             default:
                 throw new IllegalArgumentException("unknown model preset '" + name + "', expected M1, M2, M3 or M4");
         }
+    }
+
+    /** The optimiser and exactly its hyperparameters. */
+    public OptimizerSpec optimizerSpec() {
+        return OptimizerSpec.of(optimizer, momentum, beta1, beta2, epsilon, rho, weightDecay);
     }
 
     public Activation hiddenActivation() {

@@ -22,10 +22,10 @@ public final class ModelSnapshot {
 
     public static byte[] write(OnlineTrainer trainer) {
         byte[] config = configJson(trainer.config()).getBytes(StandardCharsets.UTF_8);
-        List<FloatTensor> tensors = tensorsOf(trainer);
+        List<float[]> tensors = tensorsOf(trainer);
         long size = 4 + 4 + config.length + 8 * 4 + 4;
-        for (FloatTensor tensor : tensors) {
-            size += 4 + 4L * tensor.length();
+        for (float[] tensor : tensors) {
+            size += 4 + 4L * tensor.length;
         }
         ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
         out.putInt(MAGIC).putInt(config.length).put(config);
@@ -33,10 +33,10 @@ public final class ModelSnapshot {
         out.putLong(trainer.updates()).putLong(window.totalSteps()).putLong(window.totalCorrect())
                 .putDouble(window.lossEma());
         out.putInt(tensors.size());
-        for (FloatTensor tensor : tensors) {
-            out.putInt(tensor.length());
-            out.asFloatBuffer().put(tensor.toArray());
-            out.position(out.position() + 4 * tensor.length());
+        for (float[] tensor : tensors) {
+            out.putInt(tensor.length);
+            out.asFloatBuffer().put(tensor);
+            out.position(out.position() + 4 * tensor.length);
         }
         return out.array();
     }
@@ -53,29 +53,31 @@ public final class ModelSnapshot {
         long totalSteps = in.getLong();
         long totalCorrect = in.getLong();
         trainer.window().restoreTotals(totalSteps, totalCorrect, in.getDouble());
-        List<FloatTensor> tensors = tensorsOf(trainer);
+        List<float[]> tensors = tensorsOf(trainer);
         int count = in.getInt();
         if (count != tensors.size()) {
             throw new IllegalArgumentException("snapshot holds " + count + " tensors, its model has "
                     + tensors.size());
         }
-        for (FloatTensor tensor : tensors) {
+        for (float[] tensor : tensors) {
             int length = in.getInt();
-            if (length != tensor.length()) {
+            if (length != tensor.length) {
                 throw new IllegalArgumentException("snapshot tensor has " + length + " floats, expected "
-                        + tensor.length());
+                        + tensor.length);
             }
-            float[] values = new float[length];
-            in.asFloatBuffer().get(values);
+            in.asFloatBuffer().get(tensor);
             in.position(in.position() + 4 * length);
-            tensor.copyFrom(values);
         }
+        int parameterCount = trainer.network().parameters().size();
+        FloatTensor.copyFrom(tensors.subList(0, parameterCount), trainer.network().parameters());
+        trainer.optimiser().restoreState(tensors.subList(parameterCount, tensors.size()));
         return trainer;
     }
 
-    private static List<FloatTensor> tensorsOf(OnlineTrainer trainer) {
-        List<FloatTensor> tensors = new java.util.ArrayList<>(trainer.network().parameters());
-        tensors.addAll(trainer.optimiser().state());
+    /** Copies of the parameters, then of the optimiser state, in snapshot order. */
+    private static List<float[]> tensorsOf(OnlineTrainer trainer) {
+        List<float[]> tensors = FloatTensor.toArrays(trainer.network().parameters());
+        tensors.addAll(trainer.optimiser().saveState());
         return tensors;
     }
 

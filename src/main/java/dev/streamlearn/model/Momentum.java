@@ -26,7 +26,12 @@ public final class Momentum implements Optimiser {
     }
 
     @Override
-    public List<FloatTensor> state() {
-        return velocity;
+    public List<float[]> saveState() {
+        return FloatTensor.toArrays(velocity);
+    }
+
+    @Override
+    public void restoreState(List<float[]> state) {
+        FloatTensor.copyFrom(state, velocity);
     }
 }

@@ -28,7 +28,12 @@ public final class Nesterov implements Optimiser {
     }
 
     @Override
-    public List<FloatTensor> state() {
-        return velocity;
+    public List<float[]> saveState() {
+        return FloatTensor.toArrays(velocity);
+    }
+
+    @Override
+    public void restoreState(List<float[]> state) {
+        FloatTensor.copyFrom(state, velocity);
     }
 }

@@ -29,7 +29,7 @@ public final class OnlineTrainer {
     public OnlineTrainer(ModelConfig config) {
         this.config = config;
         this.network = new Network(config);
-        this.optimiser = Optimisers.create(config, network.parameters());
+        this.optimiser = config.optimizerSpec().create(network.parameters());
         this.schedule = config.learningRateSchedule();
         this.gradientPolicy = new GradientPolicy(config, network.parameters());
         this.window = new TrainingWindow(network);

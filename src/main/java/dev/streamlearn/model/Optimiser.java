@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Turns one sample's gradients into a parameter update. Each implementation documents its paper and its state; the
- * state tensors are part of a model snapshot, so a restored optimiser continues bitwise where it stopped.
+ * state is part of a model snapshot, so a restored optimiser continues bitwise where it stopped.
  */
 public interface Optimiser {
 
@@ -18,6 +18,9 @@ public interface Optimiser {
      */
     void step(List<FloatTensor> parameters, List<Gradient> gradients, float learningRate, long updateNumber);
 
-    /** The optimiser's state tensors in a fixed order (empty for plain SGD). */
-    List<FloatTensor> state();
+    /** Copies of the state arrays in a fixed order (empty for plain SGD). */
+    List<float[]> saveState();
+
+    /** Sets the state from arrays in the order and of the lengths {@link #saveState} gives. */
+    void restoreState(List<float[]> state);
 }

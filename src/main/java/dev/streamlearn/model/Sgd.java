@@ -13,7 +13,12 @@ public final class Sgd implements Optimiser {
     }
 
     @Override
-    public List<FloatTensor> state() {
+    public List<float[]> saveState() {
         return List.of();
+    }
+
+    @Override
+    public void restoreState(List<float[]> state) {
+        // No state.
     }
 }

@@ -71,6 +71,34 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    @DisplayName("a hyperparameter the chosen optimiser does not take is refused in one line naming what it takes")
+    void unusedHyperparameterFlag() {
+        Outcome outcome = run(Map.of(), "bench", "--optimizer", "sgd", "--weight-decay", "0.01");
+        assertEquals(2, outcome.exitCode());
+        assertEquals(1, outcome.err().strip().lines().count(), outcome.err());
+        assertTrue(outcome.err().contains("--weight-decay is not a hyperparameter of sgd, which takes only --lr"),
+                outcome.err());
+    }
+
+    @Test
+    @DisplayName("a hyperparameter from the properties file that the optimiser does not take is refused too")
+    void unusedHyperparameterKey() throws Exception {
+        Outcome outcome = run(Map.of(), "learn", "--config", file("optimizer=adam\nmomentum=0.9\n").toString(),
+                "--print-config");
+        assertEquals(2, outcome.exitCode());
+        assertTrue(outcome.err().contains("--momentum is not a hyperparameter of adam, which takes --lr and --beta1, "
+                + "--beta2, --epsilon"), outcome.err());
+    }
+
+    @Test
+    @DisplayName("a hyperparameter the chosen optimiser takes is accepted")
+    void usedHyperparameter() {
+        Outcome outcome = run(Map.of(), "learn", "--optimizer", "adamw", "--weight-decay", "0.01",
+                "--print-config");
+        assertEquals(0, outcome.exitCode(), outcome.err());
+    }
+
+    @Test
     @DisplayName("--print-config shows file, environment and flag values in that precedence, secrets masked")
     void printConfig() throws Exception {
         Path config = file("lr=0.5\nseed=3\nmodel=M3\nkafka.sasl.jaas.config=org.Login required password=\"hunter2\";\n"

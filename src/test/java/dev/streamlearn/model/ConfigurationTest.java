@@ -20,9 +20,9 @@ class ConfigurationTest {
     @DisplayName("out-of-range hyperparameters are refused with their name, value and range")
     void rangeChecks() {
         assertTrue(refusal(() -> ModelConfig.preset("M2").learningRate(0).build()).contains("learning rate is 0.0"));
-        assertTrue(refusal(() -> ModelConfig.preset("M2").momentum(1.0).build())
+        assertTrue(refusal(() -> ModelConfig.preset("M2").optimizer("momentum").momentum(1.0).build())
                 .contains("momentum is 1.0, expected a number in [0, 1)"));
-        assertTrue(refusal(() -> ModelConfig.preset("M2").epsilon(-1).build()).contains("epsilon is -1.0"));
+        assertTrue(refusal(() -> ModelConfig.preset("M2").optimizer("adam").epsilon(-1).build()).contains("epsilon is -1.0"));
         assertTrue(refusal(() -> ModelConfig.preset("M2").optimizer("lbfgs").build()).contains("lbfgs"));
         assertTrue(refusal(() -> ModelConfig.preset("M2").layers(List.of(784)).build()).contains("at least"));
         assertTrue(refusal(() -> ModelConfig.preset("M2").loss("sigmoid-cross-entropy").build())

@@ -1,10 +1,15 @@
 package dev.streamlearn.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -14,21 +19,42 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The fast path (OpenBLAS on native buffers, Java loops) and the op-by-op ND4J reference, both float32, trained on
  * the same 1,000 samples from the same weights, end within 1e-5 of each other (relative to each tensor's largest
- * magnitude), for every hidden activation, head and optimiser.
+ * magnitude). The op-by-op reference takes seconds per case, so the cases cover every pair of optimiser, hidden
+ * activation and head at least once (42 cases) rather than the full grid (210, nine minutes on these machines).
  */
 class ReferenceAgreementTest {
     private static final int STEPS = 1_000;
 
+    /**
+     * Every (optimiser, head) pair, with the activation (optimiser + head) mod the activation count: as there are at
+     * least as many optimisers and heads as activations, each optimiser and each head also meets every activation.
+     */
     static Stream<Arguments> combinations() {
+        List<String> optimizers = OptimizerSpec.NAMES;
+        Activation[] activations = Activation.values();
+        Objective[] objectives = Objective.values();
         List<Arguments> cases = new ArrayList<>();
-        for (String optimizer : ModelConfig.OPTIMIZERS) {
-            for (Activation activation : Activation.values()) {
-                for (Objective objective : Objective.values()) {
-                    cases.add(Arguments.of(optimizer, activation, objective));
-                }
+        for (int o = 0; o < optimizers.size(); o++) {
+            for (int h = 0; h < objectives.length; h++) {
+                cases.add(Arguments.of(optimizers.get(o), activations[(o + h) % activations.length], objectives[h]));
             }
         }
         return cases.stream();
+    }
+
+    @Test
+    @DisplayName("the cases cover every pair of optimiser, activation and head")
+    void casesArePairwiseComplete() {
+        Set<List<Object>> pairs = new HashSet<>();
+        combinations().map(Arguments::get).forEach(c -> {
+            pairs.add(List.of("oa", c[0], c[1]));
+            pairs.add(List.of("oh", c[0], c[2]));
+            pairs.add(List.of("ah", c[1], c[2]));
+        });
+        int optimizers = OptimizerSpec.NAMES.size();
+        int activations = Activation.values().length;
+        int heads = Objective.values().length;
+        assertEquals(optimizers * activations + optimizers * heads + activations * heads, pairs.size());
     }
 
     @ParameterizedTest(name = "{0}, {1} hidden, {2} head")
@@ -46,7 +72,7 @@ class ReferenceAgreementTest {
     }
 
     static Stream<String> optimizers() {
-        return ModelConfig.OPTIMIZERS.stream();
+        return OptimizerSpec.NAMES.stream();
     }
 
     private static void assertAgreement(String optimizer, Activation activation, Objective objective,

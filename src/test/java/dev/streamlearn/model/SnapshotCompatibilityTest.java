@@ -1,0 +1,60 @@
+package dev.streamlearn.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Snapshots written by the release before the typed specification and the element-wise optimisers (fixtures in
+ * {@code snapshots-v1/}, one per optimiser, 150 steps on {@link #pixels} each) still load, and training the same
+ * configuration on the same samples today gives every parameter and optimiser state tensor bit for bit.
+ */
+class SnapshotCompatibilityTest {
+    static final int STEPS = 150;
+
+    /** The samples the fixtures were trained on: a third of the pixels zero, the rest a fixed pattern. */
+    static byte[] pixels(int sample, int count) {
+        byte[] pixels = new byte[count];
+        for (int i = 0; i < count; i++) {
+            pixels[i] = (i + sample) % 3 == 0 ? 0 : (byte) ((i * 31 + sample * 17) % 256);
+        }
+        return pixels;
+    }
+
+    static byte[] fixture(String name) throws IOException {
+        try (InputStream in = SnapshotCompatibilityTest.class.getResourceAsStream("snapshots-v1/" + name + ".slm")) {
+            return in.readAllBytes();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "adam-unit-major"})
+    @DisplayName("a snapshot written before loads, and today's training on the same samples gives every tensor bit "
+            + "for bit")
+    void oldSnapshotLoadsAndTrainingIsBitwiseUnchanged(String name) throws IOException {
+        OnlineTrainer restored = ModelSnapshot.read(fixture(name));
+        OnlineTrainer retrained = new OnlineTrainer(restored.config());
+        for (int sample = 0; sample < STEPS; sample++) {
+            retrained.step(pixels(sample, retrained.config().inputSize()), sample % 10);
+        }
+        assertEquals(STEPS, restored.updates());
+        assertEquals(restored.updates(), retrained.updates());
+        assertEquals(restored.window().totalCorrect(), retrained.window().totalCorrect());
+        assertTensorsEqual(FloatTensor.toArrays(restored.network().parameters()),
+                FloatTensor.toArrays(retrained.network().parameters()), "parameter");
+        assertTensorsEqual(restored.optimiser().saveState(), retrained.optimiser().saveState(), "optimiser state");
+    }
+
+    private static void assertTensorsEqual(List<float[]> expected, List<float[]> actual, String what) {
+        assertEquals(expected.size(), actual.size(), what + " tensor count");
+        for (int t = 0; t < expected.size(); t++) {
+            assertArrayEquals(expected.get(t), actual.get(t), what + " tensor " + t);
+        }
+    }
+}
