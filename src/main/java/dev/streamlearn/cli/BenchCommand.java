@@ -65,16 +65,20 @@ final class BenchCommand implements Callable<Integer> {
         // Warm the JIT on throwaway models, so the figures are the steady state and not the compiler's work.
         trainEpoch(new OnlineTrainer(config), train, WARMUP_SAMPLES);
         SummaryCost.measure(config, train, LearnerConfig.DEFAULT_SUMMARY_INTERVAL);
-        double seconds = Double.POSITIVE_INFINITY;
         OnlineTrainer trainer = null;
+        double seconds = Double.POSITIVE_INFINITY;
+        // Plain SGD of the same model takes turns with the optimiser, so their ratio comes from the same moments.
+        boolean againstSgd = !config.optimizer().equals("sgd");
+        double sgdSeconds = Double.POSITIVE_INFINITY;
         for (int round = 0; round < ROUNDS; round++) {
             OnlineTrainer candidate = new OnlineTrainer(config);
-            long start = System.nanoTime();
-            trainEpoch(candidate, train, train.count());
-            double candidateSeconds = (System.nanoTime() - start) / 1e9;
+            double candidateSeconds = timeEpoch(candidate, train);
             if (candidateSeconds < seconds) {
                 seconds = candidateSeconds;
                 trainer = candidate;
+            }
+            if (againstSgd) {
+                sgdSeconds = Math.min(sgdSeconds, timeEpoch(new OnlineTrainer(config.withPlainSgd()), train));
             }
         }
         SummaryCost.Figures monitoring = SummaryCost.measure(config, train, LearnerConfig.DEFAULT_SUMMARY_INTERVAL);
@@ -87,6 +91,10 @@ final class BenchCommand implements Callable<Integer> {
         figures.put("testAccuracy", testAccuracy);
         figures.put("prequentialAccuracy", trainer.window().cumulativeAccuracy());
         figures.put("seconds", seconds);
+        if (againstSgd) {
+            figures.put("sgdSamplesPerSecond", train.count() / sgdSeconds);
+            figures.put("toSgd", sgdSeconds / seconds);
+        }
         figures.put("samplesPerSecondWithSummaries", monitoring.samplesPerSecond());
         figures.put("summaryOverheadPercent", monitoring.overheadPercent());
         if (endToEnd) {
@@ -104,6 +112,12 @@ final class BenchCommand implements Callable<Integer> {
                     value instanceof Double d ? String.format(Locale.ROOT, "%,.4f", d) : value));
         }
         return 0;
+    }
+
+    private static double timeEpoch(OnlineTrainer trainer, Mnist train) {
+        long start = System.nanoTime();
+        trainEpoch(trainer, train, train.count());
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static void trainEpoch(OnlineTrainer trainer, Mnist train, int samples) {
@@ -164,10 +178,8 @@ final class BenchCommand implements Callable<Integer> {
     private static LearnerRates timeLearner(KafkaCluster cluster, TopicAdmin admin, Topics topics,
                                             ModelConfig config, long from, long to, Path stateDir) throws InterruptedException {
         // No held-out evaluation: the figure is training throughput with summaries, snapshots and checkpoints.
-        LearnerConfig learnerConfig = new LearnerConfig("bench-" + topics.prefix() + "learner", topics, config,
-                LearnerConfig.DEFAULT_SUMMARY_INTERVAL, LearnerConfig.DEFAULT_SNAPSHOT_INTERVAL,
-                LearnerConfig.DEFAULT_HISTOGRAM_BINS, null, 0, LearnerConfig.DEFAULT_CHECKPOINT_INTERVAL,
-                Long.MAX_VALUE, null);
+        LearnerConfig learnerConfig = LearnerConfig.builder("bench-" + topics.prefix() + "learner", topics, config)
+                .evaluationInterval(0).build();
         int epoch = (int) (to - from);
         AtomicReference<TrainingSummary> firstEpochStart = new AtomicReference<>();
         AtomicReference<TrainingSummary> firstEpochEnd = new AtomicReference<>();

@@ -40,8 +40,10 @@ final class LearnerOptions {
 
     /** The config, with defaultApplicationId unless --application-id was given. */
     LearnerConfig toConfig(String defaultApplicationId, Topics topics, ModelOptions model) {
-        return new LearnerConfig(applicationId == null ? defaultApplicationId : applicationId, topics,
-                model.toConfig(), summaryInterval, snapshotInterval, histogramBins, model.initFrom,
-                evaluationInterval, checkpointInterval, Long.MAX_VALUE, null);
+        return LearnerConfig.builder(applicationId == null ? defaultApplicationId : applicationId, topics,
+                        model.toConfig())
+                .summaryInterval(summaryInterval).snapshotInterval(snapshotInterval).histogramBins(histogramBins)
+                .initFrom(model.initFrom).evaluationInterval(evaluationInterval).checkpointInterval(checkpointInterval)
+                .build();
     }
 }

@@ -103,10 +103,8 @@ final class ReplayCommand implements Callable<Integer> {
             }
             admin.createAll(topics, (short) 1);
             admin.setCommittedOffset(id, input, from);
-            LearnerConfig learnerConfig = new LearnerConfig(id, topics, config, LearnerConfig.DEFAULT_SUMMARY_INTERVAL,
-                    LearnerConfig.DEFAULT_SNAPSHOT_INTERVAL, LearnerConfig.DEFAULT_HISTOGRAM_BINS, model.initFrom,
-                    LearnerConfig.DEFAULT_EVALUATION_INTERVAL, LearnerConfig.DEFAULT_CHECKPOINT_INTERVAL, to,
-                    startSnapshot);
+            LearnerConfig learnerConfig = LearnerConfig.builder(id, topics, config).initFrom(model.initFrom)
+                    .stopOffset(to).startSnapshot(startSnapshot).build();
             System.err.println("replay " + id + ": " + config.describe() + " on " + input + " offsets [" + from + ", "
                     + to + "), summaries to " + topics.monitor().name());
             try (Learner learner = new Learner(cluster.clientProperties(), learnerConfig, stateDir)) {

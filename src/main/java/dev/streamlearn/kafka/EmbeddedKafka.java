@@ -107,8 +107,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "false");
-        // Model snapshots (issue on exactly-once state) can exceed the 1 MB default.
-        p.put("message.max.bytes", String.valueOf(64 * 1024 * 1024));
+        // Model snapshots and checkpoints can exceed the 1 MB default.
+        p.put("message.max.bytes", String.valueOf(Topics.MAX_RECORD_BYTES));
         return p;
     }
 

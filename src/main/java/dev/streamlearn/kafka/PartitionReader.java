@@ -15,9 +15,6 @@ import org.apache.kafka.common.serialization.Deserializer;
  * limit: the held-out set, the checkpoints, and a restored learner's catch-up all read this way.
  */
 public final class PartitionReader {
-    /** Records of this size (checkpoints) must fit in one fetch. */
-    private static final int MAX_FETCH_BYTES = 64 * 1024 * 1024;
-
     private PartitionReader() {
     }
 
@@ -34,7 +31,7 @@ public final class PartitionReader {
         p.putAll(clientProperties);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(MAX_FETCH_BYTES));
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(Topics.MAX_RECORD_BYTES));
         TopicPartition partition = new TopicPartition(topic, 0);
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(p, keys, values)) {
             consumer.assign(List.of(partition));

@@ -21,8 +21,6 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class TopicAdmin implements AutoCloseable {
     private static final String SEVEN_DAYS_MS = String.valueOf(TimeUnit.DAYS.toMillis(7));
-    /** A checkpoint holds the whole model and optimiser state: M4 with Adam is ~3 MB. */
-    public static final int MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024;
     /** Checkpoints are kept 7 days or 1 GiB, whichever is reached first. */
     public static final long CHECKPOINT_RETENTION_BYTES = 1L << 30;
     private final Admin admin;
@@ -48,7 +46,7 @@ public final class TopicAdmin implements AutoCloseable {
         wanted.add(new NewTopic(topics.checkpoints().name(), 1, replicationFactor).configs(Map.of(
                 TopicConfig.RETENTION_MS_CONFIG, SEVEN_DAYS_MS,
                 TopicConfig.RETENTION_BYTES_CONFIG, String.valueOf(CHECKPOINT_RETENTION_BYTES),
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_CHECKPOINT_BYTES))));
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Topics.MAX_RECORD_BYTES))));
         for (NewTopic topic : wanted) {
             try {
                 admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);

@@ -15,6 +15,12 @@ import org.apache.kafka.common.serialization.Serdes;
  * model a function of topic offsets.
  */
 public final class Topics {
+    /**
+     * The largest record any topic, changelog, fetch or request here carries: a whole model snapshot or checkpoint
+     * (parameters and optimiser state; M4 with Adam is ~3 MB) must fit in one.
+     */
+    public static final int MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
     public static final String TRAIN = "mnist.train";
     public static final String TEST = "mnist.test";
     public static final String MONITOR = "learner.monitor";

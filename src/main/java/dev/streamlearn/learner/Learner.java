@@ -1,6 +1,7 @@
 package dev.streamlearn.learner;
 
 import dev.streamlearn.kafka.TopicAdmin;
+import dev.streamlearn.kafka.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -56,7 +57,7 @@ public final class Learner implements AutoCloseable {
         p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
                 String.valueOf(8 * 1024 * 1024));
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-                String.valueOf(LearnerTopology.MAX_SNAPSHOT_BYTES));
+                String.valueOf(Topics.MAX_RECORD_BYTES));
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "20");
         return p;
     }

@@ -29,11 +29,75 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
     public static final int DEFAULT_EVALUATION_INTERVAL = 10_000;
     public static final int DEFAULT_CHECKPOINT_INTERVAL = 10_000;
 
-    /** A live learner with the default intervals. */
-    public static LearnerConfig of(String applicationId, Topics topics, ModelConfig model) {
-        return new LearnerConfig(applicationId, topics, model, DEFAULT_SUMMARY_INTERVAL, DEFAULT_SNAPSHOT_INTERVAL,
-                DEFAULT_HISTOGRAM_BINS, null, DEFAULT_EVALUATION_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL, Long.MAX_VALUE,
-                null);
+    /** A builder with the default intervals, no starting weights and no stop offset. */
+    public static Builder builder(String applicationId, Topics topics, ModelConfig model) {
+        return new Builder(applicationId, topics, model);
+    }
+
+    /** Every field but the three a learner cannot do without has a default; set only what differs. */
+    public static final class Builder {
+        private final String applicationId;
+        private final Topics topics;
+        private final ModelConfig model;
+        private int summaryInterval = DEFAULT_SUMMARY_INTERVAL;
+        private int snapshotInterval = DEFAULT_SNAPSHOT_INTERVAL;
+        private int histogramBins = DEFAULT_HISTOGRAM_BINS;
+        private Path initFrom;
+        private int evaluationInterval = DEFAULT_EVALUATION_INTERVAL;
+        private int checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
+        private long stopOffset = Long.MAX_VALUE;
+        private byte[] startSnapshot;
+
+        private Builder(String applicationId, Topics topics, ModelConfig model) {
+            this.applicationId = applicationId;
+            this.topics = topics;
+            this.model = model;
+        }
+
+        public Builder summaryInterval(int value) {
+            summaryInterval = value;
+            return this;
+        }
+
+        public Builder snapshotInterval(int value) {
+            snapshotInterval = value;
+            return this;
+        }
+
+        public Builder histogramBins(int value) {
+            histogramBins = value;
+            return this;
+        }
+
+        public Builder initFrom(Path value) {
+            initFrom = value;
+            return this;
+        }
+
+        public Builder evaluationInterval(int value) {
+            evaluationInterval = value;
+            return this;
+        }
+
+        public Builder checkpointInterval(int value) {
+            checkpointInterval = value;
+            return this;
+        }
+
+        public Builder stopOffset(long value) {
+            stopOffset = value;
+            return this;
+        }
+
+        public Builder startSnapshot(byte[] value) {
+            startSnapshot = value;
+            return this;
+        }
+
+        public LearnerConfig build() {
+            return new LearnerConfig(applicationId, topics, model, summaryInterval, snapshotInterval, histogramBins,
+                    initFrom, evaluationInterval, checkpointInterval, stopOffset, startSnapshot);
+        }
     }
 
     public LearnerConfig {

@@ -24,8 +24,6 @@ public final class LearnerTopology {
     static final String DEAD_LETTER_SINK = "dead-letters";
     static final String ALERT_SINK = "alerts";
     static final String CHECKPOINT_SINK = "checkpoints";
-    /** Model snapshots can be several MB: the changelog must accept them. */
-    public static final int MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
 
     private LearnerTopology() {
     }
@@ -38,7 +36,7 @@ public final class LearnerTopology {
         topology.addProcessor(PROCESSOR, () -> new TrainingProcessor(config, services), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_STORE),
                         Serdes.String(), Serdes.ByteArray())
-                .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(MAX_SNAPSHOT_BYTES))), PROCESSOR);
+                .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(Topics.MAX_RECORD_BYTES))), PROCESSOR);
         topology.addSink(SUMMARY_SINK, topics.monitor().name(), Serdes.Long().serializer(),
                 valueSerializer(TrainingSummary.class, Topics.SUMMARY_SERDE.serializer()), PROCESSOR);
         topology.addSink(ALERT_SINK, topics.alerts().name(), Serdes.Long().serializer(),

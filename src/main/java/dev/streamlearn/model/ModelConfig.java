@@ -118,6 +118,13 @@ public record ModelConfig(
         }
     }
 
+    /** The same model trained with plain SGD at the same learning rate: the baseline other optimisers are timed against. */
+    public ModelConfig withPlainSgd() {
+        return new ModelConfig(name, layers, activation, loss, positiveClass, weightInit, firstLayerWeightInit, biasInit,
+                "sgd", learningRate, momentum, beta1, beta2, epsilon, rho, weightDecay, l2, schedule, clipValue,
+                clipNorm, seed);
+    }
+
     /** The optimiser and exactly its hyperparameters. */
     public OptimizerSpec optimizerSpec() {
         return OptimizerSpec.of(optimizer, momentum, beta1, beta2, epsilon, rho, weightDecay);
@@ -141,11 +148,6 @@ public record ModelConfig(
 
     public int outputSize() {
         return layers.get(layers.size() - 1);
-    }
-
-    /** The number of classes a label may take: 10 for MNIST heads, any class for a binary head. */
-    public int classes() {
-        return objective().isBinary() ? Integer.MAX_VALUE : outputSize();
     }
 
     /** One line for logs and summaries, e.g. "M4 784-256-256-10 tanh softmax-cross-entropy sgd lr=0.01". */

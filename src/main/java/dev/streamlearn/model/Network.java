@@ -61,11 +61,6 @@ public final class Network {
         return config;
     }
 
-    /** The input buffer the next {@link #forward()} reads. */
-    FloatTensor input() {
-        return input;
-    }
-
     /** Loads the next input (and finds its non-zero runs for an input-major first layer). */
     void setInput(float[] values) {
         input.copyFrom(values);

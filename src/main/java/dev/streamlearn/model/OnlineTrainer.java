@@ -161,13 +161,6 @@ public final class OnlineTrainer {
         }
     }
 
-    /** The predicted class of one image, without training. */
-    public int predict(byte[] pixels) {
-        loadPixels(pixels);
-        network.forward();
-        return network.predicted();
-    }
-
     /** Scales bytes to [0, 1] on the heap, then copies them to the input tensor in one bulk put. */
     private void loadPixels(byte[] pixels) {
         if (pixels.length != scaledPixels.length) {

@@ -9,8 +9,4 @@ package dev.streamlearn.model;
  * @param applied false when the loss or gradient was not finite and the parameters were left untouched
  */
 public record StepOutcome(float loss, int predicted, int target, boolean applied) {
-
-    public boolean correct() {
-        return predicted == target;
-    }
 }

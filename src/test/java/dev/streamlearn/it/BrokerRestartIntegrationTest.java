@@ -51,8 +51,8 @@ class BrokerRestartIntegrationTest {
         new SampleProducer(client).produce(topics.train(), slice(train, 0, 2000), ProduceOptions.all(), sent -> { });
 
         List<Long> steps = new ArrayList<>();
-        LearnerConfig config = new LearnerConfig("restart-learner", topics, ModelConfig.preset("M2").build(), 100,
-                1000, 30, null, 0, 0, Long.MAX_VALUE, null);
+        LearnerConfig config = LearnerConfig.builder("restart-learner", topics, ModelConfig.preset("M2").build())
+                .snapshotInterval(1000).evaluationInterval(0).checkpointInterval(0).build();
         OnlineTrainer learned;
         try (Learner learner = new Learner(client, config, work.resolve("streams"))) {
             learner.start();

@@ -113,8 +113,8 @@ class DeadLetterIntegrationTest {
         assertEquals(1_000, sentBad.size());
 
         OnlineTrainer learned;
-        LearnerConfig config = new LearnerConfig("dlq-learner", topics, ModelConfig.preset("M2").build(), 100, 1000,
-                30, null, 0, 0, Long.MAX_VALUE, null);
+        LearnerConfig config = LearnerConfig.builder("dlq-learner", topics, ModelConfig.preset("M2").build())
+                .snapshotInterval(1000).evaluationInterval(0).checkpointInterval(0).build();
         try (TopicAdmin admin = new TopicAdmin(client());
              Learner learner = new Learner(client(), config, work.resolve("streams"))) {
             learner.start();

@@ -61,8 +61,8 @@ final class EndToEndScenario {
             }));
             monitorThread.start();
 
-            LearnerConfig config = new LearnerConfig(applicationId, topics, ModelConfig.preset("M2").build(), 100,
-                    1000, 30, null, 5_000, 0, Long.MAX_VALUE, null);
+            LearnerConfig config = LearnerConfig.builder(applicationId, topics, ModelConfig.preset("M2").build())
+                    .snapshotInterval(1000).evaluationInterval(5_000).checkpointInterval(0).build();
             OnlineTrainer trainer;
             try (Learner learner = new Learner(client, config, stateDir)) {
                 learner.start();

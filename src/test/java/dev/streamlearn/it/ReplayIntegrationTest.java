@@ -58,8 +58,8 @@ class ReplayIntegrationTest {
 
     /** Runs the live learner until it has committed the topic up to endOffset, then stops it cleanly. */
     private static void learnUntil(Topics topics, long endOffset) throws Exception {
-        LearnerConfig config = new LearnerConfig("live", topics, ModelConfig.preset("M3").build(), 100, 1000, 30,
-                null, 0, 1000, Long.MAX_VALUE, null);
+        LearnerConfig config = LearnerConfig.builder("live", topics, ModelConfig.preset("M3").build())
+                .snapshotInterval(1000).evaluationInterval(0).checkpointInterval(1000).build();
         try (TopicAdmin admin = new TopicAdmin(client());
              Learner learner = new Learner(client(), config, work.resolve("streams"))) {
             learner.start();

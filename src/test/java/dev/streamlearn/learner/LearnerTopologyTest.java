@@ -44,8 +44,8 @@ class LearnerTopologyTest {
     }
 
     private LearnerConfig config() {
-        return new LearnerConfig("topology-test", TOPICS, ModelConfig.preset("M2").build(), 100, 1000, 30, null, 0, 0, Long.MAX_VALUE,
-                null);
+        return LearnerConfig.builder("topology-test", TOPICS, ModelConfig.preset("M2").build())
+                .snapshotInterval(1000).evaluationInterval(0).checkpointInterval(0).build();
     }
 
     private Properties properties() {

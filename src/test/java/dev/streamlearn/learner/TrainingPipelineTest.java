@@ -24,8 +24,8 @@ class TrainingPipelineTest {
     private static final int RECORDS = 5 * TrainingPipeline.CAPACITY + 123;
 
     private static LearnerConfig config() {
-        return new LearnerConfig("pipeline-test", TOPICS, ModelConfig.preset("M2").build(), 100, 1000, 30, null, 0,
-                2000, Long.MAX_VALUE, null);
+        return LearnerConfig.builder("pipeline-test", TOPICS, ModelConfig.preset("M2").build())
+                .snapshotInterval(1000).evaluationInterval(0).checkpointInterval(2000).build();
     }
 
     private static RecordTrainer recordTrainer(Supplier<TestSet> heldOut, int evaluationInterval) {

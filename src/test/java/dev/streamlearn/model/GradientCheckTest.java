@@ -66,9 +66,7 @@ class GradientCheckTest {
     @ParameterizedTest(name = "{0} hidden, {1} head")
     @MethodSource("activationsAndHeads")
     void fastPathMatchesReference(Activation activation, Objective objective) {
-        Network fast = network(activation, objective);
-        ReferenceNetwork reference = new ReferenceNetwork(fast, DataType.DOUBLE);
-        assertFastMatchesReference(fast, INPUT);
+        assertFastMatchesReference(network(activation, objective), INPUT);
     }
 
     /** A 12-40-3 network: its first layer is input-major and works on the runs of a sparse input. */
