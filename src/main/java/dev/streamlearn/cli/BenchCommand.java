@@ -12,12 +12,13 @@ import dev.streamlearn.learner.SummaryCost;
 import dev.streamlearn.model.BatchEvaluator;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.OnlineTrainer;
-import dev.streamlearn.monitor.SummaryConsumer;
+import dev.streamlearn.monitor.SummaryTail;
 import dev.streamlearn.producer.ProduceOptions;
 import dev.streamlearn.producer.SampleProducer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -185,8 +186,7 @@ final class BenchCommand implements Callable<Integer> {
         AtomicReference<TrainingSummary> firstEpochEnd = new AtomicReference<>();
         AtomicReference<TrainingSummary> first = new AtomicReference<>();
         AtomicReference<TrainingSummary> last = new AtomicReference<>();
-        SummaryConsumer monitor = new SummaryConsumer(cluster.clientProperties(), topics.monitor(), true);
-        Thread monitorThread = new Thread(() -> monitor.run(summary -> {
+        SummaryTail monitor = SummaryTail.follow(cluster.clientProperties(), topics.monitor(), summary -> {
             if (summary.getLastStep() <= epoch) {
                 firstEpochStart.compareAndSet(null, summary);
                 firstEpochEnd.set(summary);
@@ -195,18 +195,12 @@ final class BenchCommand implements Callable<Integer> {
                 first.compareAndSet(null, summary);
                 last.set(summary);
             }
-        }), "bench-monitor");
-        monitorThread.start();
+        });
         try (Learner learner = new Learner(cluster.clientProperties(), learnerConfig, stateDir)) {
             learner.start();
             learner.awaitCommitted(admin, admin.endOffset(topics.train().name()), new CountDownLatch(1));
         }
-        long wait = System.nanoTime() + 10_000_000_000L;
-        while ((last.get() == null || last.get().getLastStep() < to) && System.nanoTime() < wait) {
-            Thread.sleep(50);
-        }
-        monitor.stop();
-        monitorThread.join(10_000);
+        monitor.awaitStep(to, Duration.ofSeconds(10));
         monitor.close();
         return new LearnerRates(rate(first.get(), last.get()), rate(firstEpochStart.get(), firstEpochEnd.get()));
     }

@@ -2,7 +2,7 @@ package dev.streamlearn.cli;
 
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.OptimizerSpec;
-import dev.streamlearn.model.Scenario;
+import dev.streamlearn.diagnosis.Scenario;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

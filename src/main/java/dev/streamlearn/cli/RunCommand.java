@@ -3,6 +3,7 @@ package dev.streamlearn.cli;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.data.Mnist;
+import dev.streamlearn.diagnosis.Catalogue;
 import dev.streamlearn.kafka.KafkaCluster;
 import dev.streamlearn.kafka.Topic;
 import dev.streamlearn.kafka.TopicAdmin;
@@ -14,7 +15,7 @@ import dev.streamlearn.model.BatchEvaluator;
 import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.monitor.DashboardServer;
-import dev.streamlearn.monitor.SummaryConsumer;
+import dev.streamlearn.monitor.SummaryTail;
 import dev.streamlearn.monitor.SummaryFormat;
 import dev.streamlearn.producer.ProduceOptions;
 import dev.streamlearn.producer.ProgressBar;
@@ -26,6 +27,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -101,11 +103,10 @@ final class RunCommand implements Callable<Integer> {
             long endOffset = admin.endOffset(topics.train().name());
 
             DashboardServer dashboard = startDashboard();
-            SummaryConsumer monitor = new SummaryConsumer(cluster.clientProperties(), topics.monitor(), true);
             AtomicLong monitorRecords = new AtomicLong();
             AtomicReference<TrainingSummary> lastSummary = new AtomicReference<>();
             Set<String> alerts = new LinkedHashSet<>();
-            Thread monitorThread = new Thread(() -> monitor.run(summary -> {
+            SummaryTail monitor = SummaryTail.follow(cluster.clientProperties(), topics.monitor(), summary -> {
                 long count = monitorRecords.incrementAndGet();
                 lastSummary.set(summary);
                 synchronized (alerts) {
@@ -117,8 +118,7 @@ final class RunCommand implements Callable<Integer> {
                 if (dashboard != null) {
                     dashboard.publish(summary);
                 }
-            }), "monitor");
-            monitorThread.start();
+            });
 
             Learner running = new Learner(cluster.clientProperties(), config, learner.stateDir);
             long start = System.nanoTime();
@@ -127,13 +127,10 @@ final class RunCommand implements Callable<Integer> {
             boolean finished = running.awaitCommitted(admin, endOffset, interrupted);
             double seconds = (System.nanoTime() - start) / 1e9;
             running.close();
-            long expectedSummaries = trainSamples / config.summaryInterval();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (finished && monitorRecords.get() < expectedSummaries && System.nanoTime() < deadline) {
-                Thread.sleep(50);
+            if (finished) {
+                long lastSummaryStep = trainSamples / config.summaryInterval() * config.summaryInterval();
+                monitor.awaitStep(lastSummaryStep, Duration.ofSeconds(30));
             }
-            monitor.stop();
-            monitorThread.join(10_000);
             monitor.close();
             if (dashboard != null) {
                 dashboard.close();
@@ -153,7 +150,11 @@ final class RunCommand implements Callable<Integer> {
                     .accuracy(testSet.pixels(), testSet.labels());
             List<String> alertList;
             synchronized (alerts) {
-                alertList = new ArrayList<>(alerts);
+                alertList = new ArrayList<>();
+                for (String alert : alerts) {
+                    alertList.add(alert + Catalogue.find(alert)
+                            .map(rule -> " (" + rule.severity().name().toLowerCase(Locale.ROOT) + ")").orElse(""));
+                }
             }
             TrainingSummary last = lastSummary.get();
             long deadLetters = last == null ? 0 : last.getRejectedRecords() + last.getSkippedUpdates();

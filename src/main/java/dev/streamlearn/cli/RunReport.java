@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-/** The outcome of {@code run}, printed for people and written as JSON with --report. */
+/**
+ * The outcome of {@code run}, printed for people and written as JSON with --report. Alerts are the rules that were
+ * active at any summary, each with its severity: "plateau (info)".
+ */
 record RunReport(String runId, String applicationId, String model, String modelConfig, long trainSamples,
                  double seconds, double samplesPerSecond, double prequentialAccuracy, double testAccuracy,
                  long testSamples, long monitorRecords, long deadLetters, List<String> alerts, String topicPrefix,

@@ -1,8 +1,10 @@
 package dev.streamlearn.kafka;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
@@ -16,6 +18,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Avro single-object encoding (2-byte marker C3 01, 8-byte CRC-64-AVRO schema fingerprint, binary body) for a
  * generated record class, so any Avro implementation can decode a topic with the {@code .avsc} files and no registry.
+ * Records written with an earlier version of a schema ({@code schemas/history/NAME.vN.avsc}) decode too: the
+ * fingerprint names the writer's version and Avro resolves it to the current one, filling added fields' defaults.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     static {
@@ -37,6 +41,17 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         var schema = SpecificData.get().getSchema(type);
         this.encoder = new BinaryMessageEncoder<>(PrimitiveArrayWriter.MODEL, schema);
         this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
+        for (int version = 1; ; version++) {
+            String resource = "/dev/streamlearn/schemas/history/" + schema.getName() + ".v" + version + ".avsc";
+            try (InputStream in = AvroSerde.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    break;
+                }
+                decoder.addSchema(new Schema.Parser().parse(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + resource, e);
+            }
+        }
     }
 
     public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {

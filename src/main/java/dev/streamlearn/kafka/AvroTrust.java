@@ -7,6 +7,8 @@ import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.Histogram;
 import dev.streamlearn.avro.Sample;
+import dev.streamlearn.avro.Severity;
+import dev.streamlearn.avro.TensorRole;
 import dev.streamlearn.avro.TensorStats;
 import dev.streamlearn.avro.TensorSummary;
 import dev.streamlearn.avro.TrainingSummary;
@@ -22,7 +24,8 @@ public final class AvroTrust {
                 ClassSecurityValidator.builder()
                         .add(Sample.class).add(TrainingSummary.class).add(TensorSummary.class)
                         .add(TensorStats.class).add(Histogram.class).add(ActivationSummary.class)
-                        .add(DeadLetter.class).add(Alert.class).add(AlertState.class).add(Checkpoint.class)
+                        .add(TensorRole.class).add(DeadLetter.class).add(Alert.class).add(AlertState.class)
+                        .add(Severity.class).add(Checkpoint.class)
                         .build()));
     }
 

@@ -8,10 +8,6 @@ import java.util.List;
  */
 public interface InputReader {
 
-    /** One input record as it was read: what the processor needs to treat it again exactly as the first time. */
-    record InputRecord(long offset, long timestamp, byte[] key, byte[] value) {
-    }
-
     /** Records of [from, to) of a partition, in offset order (transaction markers and aborted records skipped). */
     List<InputRecord> read(String topic, int partition, long from, long to);
 }

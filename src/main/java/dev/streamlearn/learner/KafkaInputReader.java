@@ -24,8 +24,8 @@ final class KafkaInputReader implements InputReader {
         }
         List<InputRecord> records = new ArrayList<>();
         PartitionReader.read(clientProperties, topic, new ByteArrayDeserializer(), new ByteArrayDeserializer(), from,
-                to, TIMEOUT, record -> records.add(new InputRecord(record.offset(), record.timestamp(), record.key(),
-                        record.value())));
+                to, TIMEOUT, record -> records.add(new InputRecord(record.key(), record.value(), topic, partition,
+                        record.offset(), record.timestamp())));
         return records;
     }
 }

@@ -17,11 +17,8 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 /** A running learner: the Kafka Streams client around {@link LearnerTopology}. */
 public final class Learner implements AutoCloseable {
-    /** Fifty punctuation intervals: a processor flushes within one or two. */
-    private static final Duration STOP_FLUSH_TIMEOUT = Duration.ofSeconds(5);
     private final KafkaStreams streams;
     private final LiveModel liveModel = new LiveModel();
-    private final StopRequest stopRequest = new StopRequest();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final String applicationId;
     private final String inputTopic;
@@ -31,8 +28,7 @@ public final class Learner implements AutoCloseable {
         this.inputTopic = config.topics().train().name();
         Supplier<TestSet> heldOut = memoized(() -> TestSet.read(clientProperties, config.topics().test(),
                 Duration.ofMinutes(2)));
-        LearnerServices services = new LearnerServices(liveModel, heldOut, new KafkaInputReader(clientProperties),
-                stopRequest);
+        LearnerServices services = new LearnerServices(liveModel, heldOut, new KafkaInputReader(clientProperties));
         this.streams = new KafkaStreams(LearnerTopology.buildTopology(config, services),
                 streamsProperties(clientProperties, config, stateDir));
         streams.setUncaughtExceptionHandler(exception -> {
@@ -110,26 +106,9 @@ public final class Learner implements AutoCloseable {
         return state == KafkaStreams.State.CREATED || state.isRunningOrRebalancing();
     }
 
-    /**
-     * Stops the learner: first has its processor train and send everything it was handed, so the last commit leaves
-     * nothing for a restart to send; then closes Kafka Streams, which commits.
-     */
+    /** Stops the learner: Kafka Streams commits what was processed and closes. */
     @Override
     public void close() {
-        stopRequest.request();
-        try {
-            if (hasActiveTasks() && !stopRequest.awaitFlushed(STOP_FLUSH_TIMEOUT)) {
-                System.err.println("learner " + applicationId + ": the processor did not flush within "
-                        + STOP_FLUSH_TIMEOUT.toMillis() + " ms; outputs it had not sent go out after a restart");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         streams.close(Duration.ofSeconds(30));
-    }
-
-    private boolean hasActiveTasks() {
-        return isRunning() && streams.metadataForLocalThreads().stream()
-                .anyMatch(thread -> !thread.activeTasks().isEmpty());
     }
 }

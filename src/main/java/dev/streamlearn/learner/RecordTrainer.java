@@ -11,9 +11,9 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Trains on one input record as it came off the topic and says what it produced: a dead letter when the record is
- * refused or its step would not be finite (the model untouched), every summary interval a summary and its alert
- * transitions, every snapshot interval a checkpoint for the model store, every checkpoint interval one for the
- * checkpoint topic. It touches no Kafka client: the processor sends what it returns.
+ * refused or its step would not be finite (the model untouched), and the outputs the {@link TrainingLoop} made due
+ * (summary and alert transitions, the model store's snapshot, the checkpoint topic's checkpoint). It touches no
+ * Kafka client: the processor sends what it returns.
  */
 final class RecordTrainer {
     private final LearnerConfig config;
@@ -47,30 +47,27 @@ final class RecordTrainer {
      * Trains on one record. With emit false (catching up after a restore) only the model changes, and null comes
      * back: that record's outputs were committed the first time. Otherwise null means the record produced nothing.
      */
-    Emission train(byte[] key, byte[] value, String topic, int partition, long offset, long timestamp,
-                   boolean emit) {
-        SampleValidator.Checked checked = validator.check(value);
+    Emission train(InputRecord record, boolean emit) {
+        SampleValidator.Checked checked = validator.check(record.value());
         if (!checked.accepted()) {
             loop.countRejected();
-            return emit ? deadLetter(key, value, topic, partition, offset, timestamp, checked.stage(),
-                    checked.reason(), checked.cause()) : null;
+            return emit ? deadLetter(record, checked.stage(), checked.reason(), checked.cause()) : null;
         }
         Sample sample = checked.sample();
         sample.getPixels().duplicate().get(pixels);
-        TrainingLoop.Result result = loop.train(pixels, sample.getLabel(), partition, offset, timestamp);
+        TrainingLoop.Result result = loop.train(pixels, sample.getLabel(), record.partition(), record.offset(),
+                record.timestamp());
         if (!emit) {
             return null;
         }
         if (!result.outcome().applied()) {
-            return deadLetter(key, value, topic, partition, offset, timestamp, "train", "loss or gradient is not "
-                    + "finite (loss " + result.outcome().loss() + "); the update was not applied", null);
+            return deadLetter(record, "train", "loss or gradient is not finite (loss " + result.outcome().loss()
+                    + "); the update was not applied", null);
         }
-        long step = loop.trainer().updates();
-        boolean storeSnapshot = step % config.snapshotInterval() == 0;
-        boolean topicCheckpoint = config.checkpointInterval() > 0 && step % config.checkpointInterval() == 0;
-        if (result.summary() == null && !storeSnapshot && !topicCheckpoint) {
+        if (result.summary() == null && result.checkpoint() == null) {
             return null;
         }
+        long step = result.step();
         List<Forward> forwards = new ArrayList<>(2 + result.alerts().size());
         if (result.summary() != null) {
             forwards.add(new Forward(LearnerTopology.SUMMARY_SINK, step, result.summary()));
@@ -78,34 +75,27 @@ final class RecordTrainer {
         for (Alert alert : result.alerts()) {
             forwards.add(new Forward(LearnerTopology.ALERT_SINK, step, alert));
         }
-        byte[] storeCheckpoint = null;
-        if (storeSnapshot || topicCheckpoint) {
-            ModelCheckpoint checkpoint = ModelCheckpoint.of(loop.trainer(), offset + 1);
-            if (storeSnapshot) {
-                storeCheckpoint = checkpoint.toBytes();
-            }
-            if (topicCheckpoint) {
-                forwards.add(new Forward(LearnerTopology.CHECKPOINT_SINK, step,
-                        checkpoint.toAvro(config.applicationId(), topic, partition, loop.trainer())));
-            }
+        if (result.publishCheckpoint()) {
+            forwards.add(new Forward(LearnerTopology.CHECKPOINT_SINK, step, result.checkpoint().toAvro(
+                    config.applicationId(), record.topic(), record.partition(), loop.trainer())));
         }
-        return new Emission(offset, timestamp, forwards, storeCheckpoint);
+        byte[] storeCheckpoint = result.storeSnapshot() ? result.checkpoint().toBytes() : null;
+        return new Emission(record.offset(), record.timestamp(), forwards, storeCheckpoint);
     }
 
-    private static Emission deadLetter(byte[] key, byte[] value, String topic, int partition, long offset,
-                                       long timestamp, String stage, String reason, Throwable cause) {
+    private static Emission deadLetter(InputRecord record, String stage, String reason, Throwable cause) {
         DeadLetter letter = DeadLetter.newBuilder()
-                .setKey(key == null ? null : ByteBuffer.wrap(key))
-                .setValue(value == null ? null : ByteBuffer.wrap(value))
-                .setTopic(topic)
-                .setPartition(partition)
-                .setOffset(offset)
-                .setTimestamp(Instant.ofEpochMilli(timestamp))
+                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+                .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+                .setTopic(record.topic())
+                .setPartition(record.partition())
+                .setOffset(record.offset())
+                .setTimestamp(Instant.ofEpochMilli(record.timestamp()))
                 .setStage(stage)
                 .setReason(reason)
                 .setExceptionClass(cause == null ? null : cause.getClass().getName())
                 .build();
-        return new Emission(offset, timestamp, List.of(new Forward(LearnerTopology.DEAD_LETTER_SINK, offset, letter)),
-                null);
+        return new Emission(record.offset(), record.timestamp(),
+                List.of(new Forward(LearnerTopology.DEAD_LETTER_SINK, record.offset(), letter)), null);
     }
 }

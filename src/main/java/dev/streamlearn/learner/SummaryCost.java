@@ -40,9 +40,8 @@ public final class SummaryCost {
     }
 
     private static TrainingLoop loop(ModelConfig config, int summaryInterval) {
-        return new TrainingLoop(new OnlineTrainer(config), summaryInterval,
-                new SummaryFactory("bench", "mnist.train", LearnerConfig.DEFAULT_HISTOGRAM_BINS),
-                TrainingLoop.HeldOut.NONE);
+        return new TrainingLoop(new OnlineTrainer(config), TrainingLoop.Cadence.summariesEvery(summaryInterval),
+                new SummaryFactory("bench", "mnist.train", LearnerConfig.DEFAULT_HISTOGRAM_BINS), () -> null);
     }
 
     private static long time(TrainingLoop loop, Mnist train, int first, byte[] image) {

@@ -4,6 +4,7 @@ import dev.streamlearn.kafka.AvroTrust;
 import dev.streamlearn.avro.ActivationSummary;
 import dev.streamlearn.avro.Histogram;
 import dev.streamlearn.avro.TensorStats;
+import dev.streamlearn.avro.TensorRole;
 import dev.streamlearn.avro.TensorSummary;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.model.FloatTensor;
@@ -99,6 +100,7 @@ final class SummaryFactory {
             summaries.add(TensorSummary.newBuilder()
                     .setName(names.get(t))
                     .setLayer(t / 2 + 1)
+                    .setRole(t % 2 == 0 ? TensorRole.WEIGHT : TensorRole.BIAS)
                     .setShape(shape)
                     .setValues(stats(TensorStatistics.of(parameters.get(t), histogramBins)))
                     .setGradient(stats(trainer.network().lastGradientStatistics(t, histogramBins)))

@@ -2,21 +2,24 @@ package dev.streamlearn.learner;
 
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.TrainingSummary;
+import dev.streamlearn.diagnosis.Diagnosis;
 import dev.streamlearn.model.BatchEvaluator;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.model.StepOutcome;
-import dev.streamlearn.monitor.Diagnosis;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The learner's work on one accepted sample, without Kafka: the SGD step, the window bookkeeping, and every summary
- * interval a summary with its diagnosis. The processor feeds it records; tests and scenarios feed it arrays.
+ * The learner's work on one accepted sample, without Kafka: the SGD step, and every periodic output that follows
+ * from it, all decided here: the update-ratio capture and the summary with its diagnosis every summary interval,
+ * held-out evaluation, the model store's snapshot and the checkpoint topic's checkpoint. The record trainer feeds it
+ * decoded samples; tests and scenarios feed it arrays.
  */
 final class TrainingLoop {
     private final OnlineTrainer trainer;
-    private final int summaryInterval;
+    private final Cadence cadence;
     private final SummaryFactory summaries;
+    private final Supplier<TestSet> heldOut;
     private final Diagnosis diagnosis = new Diagnosis();
     /** Where the open window's records came from: kept as fields, as a record per step would be garbage per step. */
     private boolean windowOpen;
@@ -30,33 +33,43 @@ final class TrainingLoop {
     private long skipped;
     private BatchEvaluator evaluator;
 
-    private final HeldOut heldOut;
+    /**
+     * How often each periodic output is made, in applied steps.
+     *
+     * @param summary a summary (and its diagnosis) every this many steps, > 0
+     * @param evaluation held-out accuracy in the summary every this many steps, 0 = never
+     * @param snapshot a snapshot for the model store every this many steps, 0 = never
+     * @param checkpoint a checkpoint for the checkpoint topic every this many steps, 0 = never
+     */
+    record Cadence(int summary, int evaluation, int snapshot, int checkpoint) {
+        static Cadence of(LearnerConfig config) {
+            return new Cadence(config.summaryInterval(), config.evaluationInterval(), config.snapshotInterval(),
+                    config.checkpointInterval());
+        }
 
-    /** A held-out set and how often to score the model on it. */
-    record HeldOut(Supplier<TestSet> testSet, int interval) {
-        static final HeldOut NONE = new HeldOut(() -> null, 0);
+        /** Summaries only: for loops that train without a store or topics. */
+        static Cadence summariesEvery(int summary) {
+            return new Cadence(summary, 0, 0, 0);
+        }
+
+        private static boolean due(int interval, long step) {
+            return interval > 0 && step % interval == 0;
+        }
     }
 
-    TrainingLoop(OnlineTrainer trainer, int summaryInterval, SummaryFactory summaries, HeldOut heldOut) {
+    /**
+     * What one sample produced: the step, its number, and when it closed an interval the summary with its alert
+     * transitions, and the checkpoint with where it goes (the model store, the checkpoint topic, or both).
+     */
+    record Result(StepOutcome outcome, long step, TrainingSummary summary, List<Alert> alerts,
+                  ModelCheckpoint checkpoint, boolean storeSnapshot, boolean publishCheckpoint) {
+    }
+
+    TrainingLoop(OnlineTrainer trainer, Cadence cadence, SummaryFactory summaries, Supplier<TestSet> heldOut) {
         this.trainer = trainer;
-        this.summaryInterval = summaryInterval;
+        this.cadence = cadence;
         this.summaries = summaries;
         this.heldOut = heldOut;
-    }
-
-    /** What one sample produced: the step, and the summary and alert transitions when it closed a window. */
-    record Result(StepOutcome outcome, TrainingSummary summary, List<Alert> alerts) {
-    }
-
-    private Double evaluate() {
-        TestSet testSet = heldOut.testSet().get();
-        if (testSet == null || testSet.size() == 0) {
-            return null;
-        }
-        if (evaluator == null) {
-            evaluator = new BatchEvaluator(trainer.network(), 1000);
-        }
-        return evaluator.accuracy(testSet.pixels(), testSet.labels());
     }
 
     OnlineTrainer trainer() {
@@ -69,13 +82,15 @@ final class TrainingLoop {
     }
 
     Result train(byte[] pixels, int label, int partition, long offset, long timestamp) {
-        if ((trainer.updates() + 1) % summaryInterval == 0) {
+        // The summary reports the update ratio of its window's last step: capture it during that step.
+        if (Cadence.due(cadence.summary(), trainer.updates() + 1)) {
             trainer.captureNextUpdate();
         }
         StepOutcome outcome = trainer.step(pixels, label);
+        long step = trainer.updates();
         if (!outcome.applied()) {
             skipped++;
-            return new Result(outcome, null, List.of());
+            return new Result(outcome, step, null, List.of(), null, false, false);
         }
         if (!windowOpen) {
             windowOpen = true;
@@ -86,19 +101,40 @@ final class TrainingLoop {
         }
         windowLastOffset = offset;
         windowLastEventTime = timestamp;
-        if (trainer.updates() % summaryInterval != 0) {
-            return new Result(outcome, null, List.of());
+        TrainingSummary summary = null;
+        List<Alert> transitions = List.of();
+        if (Cadence.due(cadence.summary(), step)) {
+            summary = summarise();
+            transitions = diagnosis.observe(summary);
+            summary.setAlerts(diagnosis.activeRules());
         }
+        boolean storeSnapshot = Cadence.due(cadence.snapshot(), step);
+        boolean publishCheckpoint = Cadence.due(cadence.checkpoint(), step);
+        ModelCheckpoint checkpoint = storeSnapshot || publishCheckpoint ? ModelCheckpoint.of(trainer, offset + 1)
+                : null;
+        return new Result(outcome, step, summary, transitions, checkpoint, storeSnapshot, publishCheckpoint);
+    }
+
+    private TrainingSummary summarise() {
         SummaryFactory.WindowSpan span = new SummaryFactory.WindowSpan(windowPartition, windowFirstOffset,
                 windowLastOffset, windowFirstEventTime, windowLastEventTime, windowStartNanos);
         TrainingSummary summary = summaries.build(trainer, span, rejected, skipped);
-        if (heldOut.interval() > 0 && trainer.updates() % heldOut.interval() == 0) {
+        if (Cadence.due(cadence.evaluation(), trainer.updates())) {
             summary.setTestAccuracy(evaluate());
         }
-        List<Alert> transitions = diagnosis.observe(summary);
-        summary.setAlerts(diagnosis.activeRules());
         trainer.window().reset();
         windowOpen = false;
-        return new Result(outcome, summary, transitions);
+        return summary;
+    }
+
+    private Double evaluate() {
+        TestSet testSet = heldOut.get();
+        if (testSet == null || testSet.size() == 0) {
+            return null;
+        }
+        if (evaluator == null) {
+            evaluator = new BatchEvaluator(trainer.network(), 1000);
+        }
+        return evaluator.accuracy(testSet.pixels(), testSet.labels());
     }
 }

@@ -17,6 +17,8 @@ public final class Network {
     private final List<FloatTensor> parameterView = java.util.Collections.unmodifiableList(parameters);
     private final List<Gradient> gradients = new ArrayList<>();
     private final List<String> parameterNames = new ArrayList<>();
+    private double inputMeanAbs;
+    private float lastLoss;
 
     public Network(ModelConfig config) {
         Blas.init();
@@ -61,8 +63,12 @@ public final class Network {
         return config;
     }
 
-    /** Loads the next input (and finds its non-zero runs for an input-major first layer). */
-    void setInput(float[] values) {
+    /**
+     * Loads the next input (and finds its non-zero runs for an input-major first layer), with its mean |x|, which the
+     * caller has already walked the input for and monitoring reads.
+     */
+    void setInput(float[] values, double meanAbs) {
+        inputMeanAbs = meanAbs;
         input.copyFrom(values);
         if (layers.get(0).inputMajor()) {
             inputRuns.scan(values);
@@ -121,7 +127,18 @@ public final class Network {
     /** Loss of the last forward pass against target; fills the output layer's delta. */
     float lossAndGradient(int target) {
         DenseLayer output = layers.get(layers.size() - 1);
-        return objective.lossAndGradient(output.preActivation, output.fanOut, target, output.delta);
+        lastLoss = objective.lossAndGradient(output.preActivation, output.fanOut, target, output.delta);
+        return lastLoss;
+    }
+
+    /** The loss the last {@link #lossAndGradient} computed. */
+    float lastLoss() {
+        return lastLoss;
+    }
+
+    /** Mean |x| of the input last loaded. */
+    double inputMeanAbs() {
+        return inputMeanAbs;
     }
 
     /** Back-propagates the output delta to every layer. */

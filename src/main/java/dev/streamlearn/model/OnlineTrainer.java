@@ -1,6 +1,5 @@
 package dev.streamlearn.model;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,14 +16,11 @@ public final class OnlineTrainer {
     private final LearningRateSchedule schedule;
     private final GradientPolicy gradientPolicy;
     private final TrainingWindow window;
+    private final UpdateRatios updateRatios;
+    private final List<StepObserver> observers;
     private long updates;
     private double lastLearningRate;
-    private boolean captureUpdate;
-    private final List<float[]> beforeUpdate = new ArrayList<>();
-    private final float[] afterUpdate = new float[TensorStatistics.SAMPLE_LIMIT];
-    private final double[] lastUpdateRatios;
     private final float[] scaledPixels;
-    private double inputMeanAbs;
 
     public OnlineTrainer(ModelConfig config) {
         this.config = config;
@@ -33,7 +29,8 @@ public final class OnlineTrainer {
         this.schedule = config.learningRateSchedule();
         this.gradientPolicy = new GradientPolicy(config, network.parameters());
         this.window = new TrainingWindow(network);
-        this.lastUpdateRatios = new double[network.parameters().size()];
+        this.updateRatios = new UpdateRatios(network.parameters().size());
+        this.observers = List.of(window, updateRatios);
         this.lastLearningRate = config.learningRate();
         this.scaledPixels = new float[config.inputSize()];
     }
@@ -72,12 +69,12 @@ public final class OnlineTrainer {
 
     /** Makes the next applied step record ||delta p|| / ||p|| per tensor (on a sample of each large tensor). */
     public void captureNextUpdate() {
-        captureUpdate = true;
+        updateRatios.arm();
     }
 
     /** Update ratios from the last step that captured them, in parameter order. */
     public double[] lastUpdateRatios() {
-        return lastUpdateRatios.clone();
+        return updateRatios.last();
     }
 
     /** One step on an image of unsigned bytes, scaled to [0, 1]. */
@@ -88,77 +85,54 @@ public final class OnlineTrainer {
 
     /** One step on a feature vector; a vector holding NaN or infinity is refused before it touches the model. */
     public StepOutcome step(float[] features, int label) {
+        double absSum = 0;
         for (float feature : features) {
             if (!Float.isFinite(feature)) {
                 return new StepOutcome(Float.NaN, -1, network.target(label), false);
             }
-        }
-        double absSum = 0;
-        for (float feature : features) {
             absSum += Math.abs(feature);
         }
-        network.setInput(features);
-        inputMeanAbs = absSum / features.length;
+        network.setInput(features, absSum / features.length);
         return stepOnInput(label);
     }
 
+    /**
+     * Predict, loss and gradient, optimiser step (which updates the parameters); the observers read the step's
+     * buffers around the update. A loss or gradient that is not finite refuses the step before anything changes.
+     */
     private StepOutcome stepOnInput(int label) {
         int target = network.target(label);
         network.forward();
         int predicted = network.predicted();
-        float loss = network.lossAndGradient(target);
-        if (!Float.isFinite(loss)) {
-            return new StepOutcome(loss, predicted, target, false);
+        List<Gradient> gradients = lossAndGradients(target);
+        StepOutcome outcome = new StepOutcome(network.lastLoss(), predicted, target, gradients != null);
+        if (gradients == null) {
+            return outcome;
+        }
+        for (StepObserver observer : observers) {
+            observer.beforeUpdate(network);
+        }
+        lastLearningRate = schedule.rate(config.learningRate(), updates);
+        optimiser.step(network.parameters(), gradients, (float) lastLearningRate, ++updates);
+        for (StepObserver observer : observers) {
+            observer.afterUpdate(network, outcome);
+        }
+        return outcome;
+    }
+
+    /** The loss of the last forward pass and the gradients the optimiser takes, or null when either is not finite. */
+    private List<Gradient> lossAndGradients(int target) {
+        if (!Float.isFinite(network.lossAndGradient(target))) {
+            return null;
         }
         network.backward();
         List<Gradient> gradients = gradientPolicy.apply(network.gradients());
         for (Gradient gradient : gradients) {
             if (!gradient.isFinite()) {
-                return new StepOutcome(loss, predicted, target, false);
+                return null;
             }
         }
-        window.record(loss, predicted == target, inputMeanAbs);
-        lastLearningRate = schedule.rate(config.learningRate(), updates);
-        List<FloatTensor> parameters = network.parameters();
-        if (captureUpdate) {
-            copyParameters(parameters);
-        }
-        updates++;
-        optimiser.step(parameters, gradients, (float) lastLearningRate, updates);
-        if (captureUpdate) {
-            measureUpdate(parameters);
-            captureUpdate = false;
-        }
-        return new StepOutcome(loss, predicted, target, true);
-    }
-
-    /** Keeps the sample of every tensor that {@link #measureUpdate} compares after the step (arrays reused). */
-    private void copyParameters(List<FloatTensor> parameters) {
-        for (int t = 0; t < parameters.size(); t++) {
-            SamplePlan plan = SamplePlan.of(parameters.get(t).length());
-            if (beforeUpdate.size() == t) {
-                beforeUpdate.add(new float[plan.size()]);
-            }
-            parameters.get(t).sample(plan, beforeUpdate.get(t));
-        }
-    }
-
-    /** ||delta p|| / ||p|| per tensor, over the same sample plan as the tensor statistics. */
-    private void measureUpdate(List<FloatTensor> parameters) {
-        for (int t = 0; t < parameters.size(); t++) {
-            FloatTensor parameter = parameters.get(t);
-            float[] before = beforeUpdate.get(t);
-            parameter.sample(SamplePlan.of(parameter.length()), afterUpdate);
-            double change = 0;
-            double norm = 0;
-            for (int s = 0; s < before.length; s++) {
-                double diff = afterUpdate[s] - before[s];
-                change += diff * diff;
-                norm += (double) before[s] * before[s];
-            }
-            lastUpdateRatios[t] = norm == 0 ? (change == 0 ? 0 : Double.POSITIVE_INFINITY)
-                    : Math.sqrt(change / norm);
-        }
+        return gradients;
     }
 
     /** Scales bytes to [0, 1] on the heap, then copies them to the input tensor in one bulk put. */
@@ -173,7 +147,6 @@ public final class OnlineTrainer {
             sum += value;
             scaledPixels[i] = value * (1f / 255f);
         }
-        network.setInput(scaledPixels);
-        inputMeanAbs = sum / 255.0 / pixels.length;
+        network.setInput(scaledPixels, sum / 255.0 / pixels.length);
     }
 }

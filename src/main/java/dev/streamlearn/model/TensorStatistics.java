@@ -13,7 +13,7 @@ public record TensorStatistics(double mean, double std, double min, double max, 
     public static final int SAMPLE_LIMIT = 1_024;
 
     /**
-     * The sample the statistics read, one per thread and reused: a summary runs on the training thread between two
+     * The sample the statistics read, one per thread and reused: a summary runs on the thread that trains, between two
      * steps, and a fresh array per tensor would make every summary allocate, and first touch, tens of kilobytes.
      */
     private static final ThreadLocal<float[]> SAMPLE = ThreadLocal.withInitial(() -> new float[SAMPLE_LIMIT]);

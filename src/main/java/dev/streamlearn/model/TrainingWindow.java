@@ -7,7 +7,7 @@ import java.util.Arrays;
  * prequential accuracy and loss moving average since training began. Recording a step costs O(sum of layer widths),
  * never O(parameters).
  */
-public final class TrainingWindow {
+public final class TrainingWindow implements StepObserver {
     /** Per-unit vectors are cut to this many units so a summary stays small for wide layers. */
     public static final int MAX_UNITS = 256;
     /** Smoothing of the loss moving average. */
@@ -48,12 +48,13 @@ public final class TrainingWindow {
                 ? Activation.SIGMOID : Activation.IDENTITY;
     }
 
-    /**
-     * Records one applied step, right after back-propagation.
-     *
-     * @param inputMeanAbs mean |x| of the sample's input vector
-     */
-    void record(float loss, boolean wasCorrect, double inputMeanAbs) {
+    /** Records one applied step: its loss, whether it was right, and its layers' activations and deltas. */
+    @Override
+    public void afterUpdate(Network network, StepOutcome outcome) {
+        record(outcome.loss(), outcome.predicted() == outcome.target(), network.inputMeanAbs());
+    }
+
+    private void record(float loss, boolean wasCorrect, double inputMeanAbs) {
         steps++;
         totalSteps++;
         lossSum += loss;

@@ -1,5 +1,7 @@
 package dev.streamlearn.monitor;
 
+import dev.streamlearn.diagnosis.Catalogue;
+import dev.streamlearn.diagnosis.Rule;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -203,8 +206,9 @@ public final class DashboardServer implements AutoCloseable {
             return;
         }
         Map<String, Map<String, String>> catalogue = new LinkedHashMap<>();
-        for (String[] rule : Diagnosis.catalogue()) {
-            catalogue.put(rule[0], Map.of("explanation", rule[1], "fix", rule[2]));
+        for (Rule rule : Catalogue.ALL) {
+            catalogue.put(rule.name(), Map.of("severity", rule.severity().name().toLowerCase(Locale.ROOT),
+                    "explanation", rule.explanation(), "fix", rule.fix()));
         }
         send(exchange, "application/json", json.writeValueAsBytes(catalogue));
     }

@@ -1,5 +1,7 @@
 package dev.streamlearn.monitor;
 
+import dev.streamlearn.diagnosis.Catalogue;
+import dev.streamlearn.diagnosis.Rule;
 import dev.streamlearn.avro.ActivationSummary;
 import dev.streamlearn.avro.TensorSummary;
 import dev.streamlearn.avro.TrainingSummary;
@@ -9,7 +11,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Optional;
 
 /**
  * The terminal view: redrawn in place on every summary. Loss and accuracy with sparklines of the last
@@ -20,8 +22,6 @@ public final class TerminalDashboard {
     static final int HISTORY = 60;
     private static final String BARS = "▁▂▃▄▅▆▇█";
     private static final String CLEAR_AND_HOME = "\033[H\033[2J";
-    private static final Map<String, String[]> RULES = Diagnosis.catalogue().stream()
-            .collect(Collectors.toMap(rule -> rule[0], rule -> rule));
 
     private final PrintStream out;
     private final Deque<Double> losses = new ArrayDeque<>();
@@ -71,12 +71,11 @@ public final class TerminalDashboard {
             screen.append("no alerts").append(System.lineSeparator());
         }
         for (String alert : s.getAlerts()) {
-            String[] rule = RULES.get(alert);
-            screen.append("ALERT ").append(alert).append(System.lineSeparator());
-            if (rule != null) {
-                screen.append("  what: ").append(rule[1]).append(System.lineSeparator());
-                screen.append("  fix:  ").append(rule[2]).append(System.lineSeparator());
-            }
+            Optional<Rule> rule = Catalogue.find(alert);
+            screen.append(rule.map(r -> r.severity().toString()).orElse("ALERT")).append(' ').append(alert)
+                    .append(System.lineSeparator());
+            rule.ifPresent(r -> screen.append("  what: ").append(r.explanation()).append(System.lineSeparator())
+                    .append("  fix:  ").append(r.fix()).append(System.lineSeparator()));
         }
         return screen.toString();
     }

@@ -1,5 +1,7 @@
 package dev.streamlearn.monitor;
 
+import dev.streamlearn.diagnosis.Catalogue;
+import dev.streamlearn.diagnosis.Rule;
 import dev.streamlearn.avro.TensorSummary;
 import dev.streamlearn.avro.TrainingSummary;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -7,6 +9,7 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Locale;
 
 /** The latest summary as Prometheus gauges, for {@code /metrics}. */
 final class TrainingMetrics {
@@ -27,7 +30,7 @@ final class TrainingMetrics {
     private final Gauge rejected = Gauge.builder().name("streamlearn_dead_letters")
             .help("Records sent to the dead-letter topic since the learner started").register(registry);
     private final Gauge alert = Gauge.builder().name("streamlearn_alert_active")
-            .help("1 while a diagnosis rule holds").labelNames("rule").register(registry);
+            .help("1 while a diagnosis rule holds").labelNames("rule", "severity").register(registry);
 
     void update(TrainingSummary s) {
         step.set(s.getLastStep());
@@ -44,8 +47,9 @@ final class TrainingMetrics {
             updateRatio.labelValues(tensor.getName()).set(tensor.getUpdateRatio());
         }
         rejected.set(s.getRejectedRecords() + s.getSkippedUpdates());
-        for (String[] rule : Diagnosis.catalogue()) {
-            alert.labelValues(rule[0]).set(s.getAlerts().contains(rule[0]) ? 1 : 0);
+        for (Rule rule : Catalogue.ALL) {
+            alert.labelValues(rule.name(), rule.severity().name().toLowerCase(Locale.ROOT))
+                    .set(s.getAlerts().contains(rule.name()) ? 1 : 0);
         }
     }
 

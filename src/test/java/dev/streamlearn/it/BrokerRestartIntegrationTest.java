@@ -12,11 +12,12 @@ import dev.streamlearn.learner.Learner;
 import dev.streamlearn.learner.LearnerConfig;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.OnlineTrainer;
-import dev.streamlearn.monitor.SummaryConsumer;
+import dev.streamlearn.monitor.SummaryTail;
 import dev.streamlearn.producer.ProduceOptions;
 import dev.streamlearn.producer.SampleProducer;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -70,18 +71,12 @@ class BrokerRestartIntegrationTest {
             }
             learned = learner.liveModel().trainer().orElseThrow();
         }
-        try (SummaryConsumer monitor = new SummaryConsumer(client, topics.monitor(), true)) {
-            Thread reader = new Thread(() -> monitor.run(summary -> {
-                synchronized (steps) {
-                    steps.add(summary.getLastStep());
-                }
-                if (summary.getLastStep() == 4000) {
-                    monitor.stop();
-                }
-            }));
-            reader.start();
-            reader.join(30_000);
-            monitor.stop();
+        try (SummaryTail monitor = SummaryTail.follow(client, topics.monitor(), summary -> {
+            synchronized (steps) {
+                steps.add(summary.getLastStep());
+            }
+        })) {
+            monitor.awaitStep(4000, Duration.ofSeconds(30));
         }
         broker.close();
         List<Long> expected = new ArrayList<>();

@@ -14,7 +14,7 @@ import dev.streamlearn.learner.TestSet;
 import dev.streamlearn.model.BatchEvaluator;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.OnlineTrainer;
-import dev.streamlearn.monitor.SummaryConsumer;
+import dev.streamlearn.monitor.SummaryTail;
 import dev.streamlearn.producer.ProduceOptions;
 import dev.streamlearn.producer.SampleProducer;
 import java.io.IOException;
@@ -53,13 +53,11 @@ final class EndToEndScenario {
             producer.produce(topics.test(), mnist(Mnist.Split.TEST), ProduceOptions.all(), sent -> { });
 
             List<TrainingSummary> summaries = new ArrayList<>();
-            SummaryConsumer monitor = new SummaryConsumer(client, topics.monitor(), true);
-            Thread monitorThread = new Thread(() -> monitor.run(summary -> {
+            SummaryTail monitor = SummaryTail.follow(client, topics.monitor(), summary -> {
                 synchronized (summaries) {
                     summaries.add(summary);
                 }
-            }));
-            monitorThread.start();
+            });
 
             LearnerConfig config = LearnerConfig.builder(applicationId, topics, ModelConfig.preset("M2").build())
                     .snapshotInterval(1000).evaluationInterval(5_000).checkpointInterval(0).build();
@@ -70,12 +68,7 @@ final class EndToEndScenario {
                         () -> "learner stopped early: " + learner.failure());
                 trainer = learner.liveModel().trainer().orElseThrow();
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (size(summaries) < TRAIN_SAMPLES / 100 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            monitor.stop();
-            monitorThread.join();
+            monitor.awaitStep(TRAIN_SAMPLES, Duration.ofSeconds(30));
             monitor.close();
 
             assertEquals(TRAIN_SAMPLES, trainer.updates());
@@ -93,12 +86,6 @@ final class EndToEndScenario {
             assertEquals(10_000, test.size());
             double testAccuracy = new BatchEvaluator(trainer.network(), 1000).accuracy(test.pixels(), test.labels());
             assertTrue(testAccuracy > 0.85, "test accuracy " + testAccuracy);
-        }
-    }
-
-    private static int size(List<TrainingSummary> summaries) {
-        synchronized (summaries) {
-            return summaries.size();
         }
     }
 }

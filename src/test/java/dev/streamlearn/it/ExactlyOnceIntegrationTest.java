@@ -11,11 +11,12 @@ import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
-import dev.streamlearn.monitor.SummaryConsumer;
+import dev.streamlearn.monitor.SummaryTail;
 import dev.streamlearn.producer.ProduceOptions;
 import dev.streamlearn.producer.SampleProducer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -255,23 +256,18 @@ class ExactlyOnceIntegrationTest {
     /** How many times each summary step has appeared on a monitor topic, read committed, in order of arrival. */
     private static final class SummarySteps implements AutoCloseable {
         private final Map<Long, Integer> counts = new LinkedHashMap<>();
-        private final SummaryConsumer consumer;
-        private final Thread thread;
+        private final SummaryTail tail;
 
         SummarySteps(Topics topics) {
-            consumer = new SummaryConsumer(client(), topics.monitor(), true);
-            thread = new Thread(() -> consumer.run(summary -> {
+            tail = SummaryTail.follow(client(), topics.monitor(), summary -> {
                 synchronized (counts) {
                     counts.merge(summary.getLastStep(), 1, Integer::sum);
                 }
-            }));
-            thread.start();
+            });
         }
 
         long maxStep() {
-            synchronized (counts) {
-                return counts.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
-            }
+            return tail.lastStep();
         }
 
         /** Waits until a running learner has published a summary beyond what was already seen. */
@@ -287,10 +283,7 @@ class ExactlyOnceIntegrationTest {
 
         /** Waits (up to 30 s) for the summary of the given step; returns a copy of the counts. */
         Map<Long, Integer> awaitStep(long step) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (maxStep() < step && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            tail.awaitStep(step, Duration.ofSeconds(30));
             synchronized (counts) {
                 return new LinkedHashMap<>(counts);
             }
@@ -298,9 +291,7 @@ class ExactlyOnceIntegrationTest {
 
         @Override
         public void close() throws InterruptedException {
-            consumer.stop();
-            thread.join();
-            consumer.close();
+            tail.close();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.streamlearn.kafka;
 
 import dev.streamlearn.avro.ActivationSummary;
 import dev.streamlearn.avro.Histogram;
+import dev.streamlearn.avro.TensorRole;
 import dev.streamlearn.avro.TensorStats;
 import dev.streamlearn.avro.TensorSummary;
 import dev.streamlearn.avro.TrainingSummary;
@@ -22,7 +23,7 @@ public final class Fixtures {
 
     /** A one-layer summary ending at lastStep. */
     public static TrainingSummary summary(long lastStep) {
-        TensorSummary weights = TensorSummary.newBuilder().setName("W1").setLayer(1).setShape(List.of(10, 784))
+        TensorSummary weights = TensorSummary.newBuilder().setName("W1").setRole(TensorRole.WEIGHT).setLayer(1).setShape(List.of(10, 784))
                 .setValues(stats(1.5)).setGradient(stats(0.25)).setGradientMeanAbsWindow(0.01).setUpdateRatio(1e-3)
                 .build();
         ActivationSummary layer = ActivationSummary.newBuilder().setLayer(1).setActivation("identity").setMean(0)

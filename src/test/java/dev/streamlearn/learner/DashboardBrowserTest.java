@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.streamlearn.data.Mnist;
 import dev.streamlearn.data.MnistFetcher;
 import dev.streamlearn.model.OnlineTrainer;
-import dev.streamlearn.model.Scenario;
+import dev.streamlearn.diagnosis.Scenario;
 import dev.streamlearn.monitor.DashboardServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,8 +47,9 @@ class DashboardBrowserTest {
         Path dir = Path.of("data", "mnist");
         MnistFetcher.fetch(dir);
         Mnist train = Mnist.load(dir, Mnist.Split.TRAIN);
-        TrainingLoop loop = new TrainingLoop(new OnlineTrainer(Scenario.SEED001_DEEP_TANH.config().build()), 100,
-                new SummaryFactory("dashboard-test", "mnist.train", 30), TrainingLoop.HeldOut.NONE);
+        TrainingLoop loop = new TrainingLoop(new OnlineTrainer(Scenario.SEED001_DEEP_TANH.config().build()),
+                TrainingLoop.Cadence.summariesEvery(100), new SummaryFactory("dashboard-test", "mnist.train", 30),
+                () -> null);
         try (DashboardServer dashboard = DashboardServer.start("127.0.0.1:0")) {
             for (int i = 0; i < 2_000; i++) {
                 TrainingLoop.Result result = loop.train(train.image(i), train.labels()[i], 0, i, 0);
@@ -63,7 +64,10 @@ class DashboardBrowserTest {
                     .collect(Collectors.toMap(line -> line.substring(0, line.lastIndexOf(' ')),
                             line -> line.substring(line.lastIndexOf(' ') + 1)));
             assertEquals(2000.0, Double.parseDouble(samples.get("streamlearn_step")));
-            assertEquals(1.0, Double.parseDouble(samples.get("streamlearn_alert_active{rule=\"vanishing-gradients\"}")));
+            assertEquals(1.0, Double.parseDouble(samples.get(
+                    "streamlearn_alert_active{rule=\"vanishing-gradients\",severity=\"warning\"}")), metrics);
+            assertEquals(0.0, Double.parseDouble(samples.get(
+                    "streamlearn_alert_active{rule=\"plateau\",severity=\"info\"}")), metrics);
             assertTrue(samples.containsKey("streamlearn_update_ratio{tensor=\"W1\"}"), metrics);
             assertEquals(405, http.send(HttpRequest.newBuilder(dashboard.uri().resolve("/metrics"))
                     .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.discarding())
@@ -95,7 +99,7 @@ class DashboardBrowserTest {
                         + "return n;");
                 assertTrue(painted.intValue() > 1000, "weight heatmap painted pixels: " + painted);
                 String alerts = browser.findElement(By.id("alerts")).getText();
-                assertTrue(alerts.contains("vanishing-gradients") && alerts.contains("fix:"), alerts);
+                assertTrue(alerts.contains("vanishing-gradients warning") && alerts.contains("fix:"), alerts);
                 assertTrue(browser.findElement(By.id("status")).getText().contains("step 2,000"),
                         browser.findElement(By.id("status")).getText());
                 // For people: what the page looked like, in target/ next to the test reports.

@@ -59,10 +59,9 @@ class LearnerTopologyTest {
     /** Runs samples (and optionally bad records between them) through the topology; returns the live model. */
     private Result run(int samples, boolean withBadRecords) {
         LiveModel liveModel = new LiveModel();
-        StopRequest stop = new StopRequest();
         try (TopologyTestDriver driver = new TopologyTestDriver(
                 LearnerTopology.buildTopology(config(),
-                new LearnerServices(liveModel, () -> null, new ListInputReader(List.of()), stop)), properties())) {
+                new LearnerServices(liveModel, () -> null, new ListInputReader(List.of()))), properties())) {
             TestInputTopic<byte[], byte[]> input = driver.createInputTopic(TOPICS.train().name(),
                     Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
             TestOutputTopic<Long, TrainingSummary> summaries = driver.createOutputTopic(TOPICS.monitor().name(),
@@ -79,9 +78,6 @@ class LearnerTopologyTest {
                 }
                 input.pipeInput(new byte[] {0}, Topics.SAMPLE_SERDE.encode(syntheticSample(id, random)));
             }
-            // As Learner.close does: the training thread finishes and everything it produced is sent.
-            stop.request();
-            driver.advanceWallClockTime(TrainingProcessor.PUNCTUATION_INTERVAL);
             return new Result(summaries.readValuesToList(), deadLetters.readValuesToList(),
                     liveModel.trainer().orElseThrow().network().parameters().get(0).toArray());
         }

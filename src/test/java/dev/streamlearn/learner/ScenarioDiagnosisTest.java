@@ -9,7 +9,7 @@ import dev.streamlearn.data.Mnist;
 import dev.streamlearn.data.MnistFetcher;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.OnlineTrainer;
-import dev.streamlearn.model.Scenario;
+import dev.streamlearn.diagnosis.Scenario;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -41,8 +41,8 @@ class ScenarioDiagnosisTest {
 
     /** Every alert raised while training on the first {@code samples} samples, in order, repeats included. */
     static List<String> raisedRules(ModelConfig config, int samples) {
-        TrainingLoop loop = new TrainingLoop(new OnlineTrainer(config), 100,
-                new SummaryFactory("scenario-test", "mnist.train", 30), TrainingLoop.HeldOut.NONE);
+        TrainingLoop loop = new TrainingLoop(new OnlineTrainer(config), TrainingLoop.Cadence.summariesEvery(100),
+                new SummaryFactory("scenario-test", "mnist.train", 30), () -> null);
         List<String> raised = new ArrayList<>();
         for (int i = 0; i < samples; i++) {
             TrainingLoop.Result result = loop.train(train.image(i), train.labels()[i], 0, i, 0);

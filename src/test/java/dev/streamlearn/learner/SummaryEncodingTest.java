@@ -29,7 +29,8 @@ class SummaryEncodingTest {
 
     private static TrainingSummary trainedSummary() {
         TrainingLoop loop = new TrainingLoop(new OnlineTrainer(ModelConfig.preset("M3").layers(List.of(784, 32, 10))
-                .build()), 100, new SummaryFactory("encoding-test", "mnist.train", 30), TrainingLoop.HeldOut.NONE);
+                .build()), TrainingLoop.Cadence.summariesEvery(100),
+                new SummaryFactory("encoding-test", "mnist.train", 30), () -> null);
         Random random = new Random(7);
         byte[] pixels = new byte[784];
         TrainingSummary summary = null;

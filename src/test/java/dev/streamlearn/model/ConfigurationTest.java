@@ -118,7 +118,7 @@ class ConfigurationTest {
         for (int i = 0; i < x.length; i += 3) {
             x[i] = (float) i / x.length;
         }
-        network.setInput(x);
+        network.setInput(x, 0);
         network.forward();
         network.lossAndGradient(1);
         network.backward();

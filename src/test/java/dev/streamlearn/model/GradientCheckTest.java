@@ -83,7 +83,7 @@ class GradientCheckTest {
 
     private static void assertFastMatchesReference(Network fast, float[] input) {
         ReferenceNetwork reference = new ReferenceNetwork(fast, DataType.DOUBLE);
-        fast.setInput(input);
+        fast.setInput(input, 0);
         fast.forward();
         float loss = fast.lossAndGradient(fast.target(LABEL));
         fast.backward();

@@ -57,7 +57,7 @@ class TinyNetworkByHandTest {
     void forwardAndBackward() {
         ByHand hand = new ByHand();
         Network network = trainer("sgd").network();
-        network.setInput(X);
+        network.setInput(X, 0);
         network.forward();
         assertEquals(hand.loss, network.lossAndGradient(1), 1e-6);
         network.backward();

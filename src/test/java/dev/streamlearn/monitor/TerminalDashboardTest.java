@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class TerminalDashboardTest {
 
     @Test
-    @DisplayName("the view shows loss, a row per layer, and each alert with its explanation and fix")
+    @DisplayName("the view shows loss, a row per layer, and each alert with its severity, explanation and fix")
     void rendersAlerts() {
         TrainingSummary summary = Fixtures.summary(500);
         summary.setAlerts(List.of("vanishing-gradients"));
@@ -25,7 +25,7 @@ class TerminalDashboardTest {
         String screen = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(screen.contains("step 500"), screen);
         assertTrue(screen.contains("loss        0.5000"), screen);
-        assertTrue(screen.contains("ALERT vanishing-gradients"), screen);
+        assertTrue(screen.contains("WARNING vanishing-gradients"), screen);
         assertTrue(screen.contains("fix:  initialise for the activation"), screen);
     }
 

@@ -1,4 +1,4 @@
-package dev.streamlearn.monitor;
+package dev.streamlearn.diagnosis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.streamlearn.avro.ActivationSummary;
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.AlertState;
+import dev.streamlearn.avro.Severity;
+import dev.streamlearn.avro.TensorRole;
 import dev.streamlearn.avro.TensorSummary;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.kafka.Fixtures;
@@ -24,9 +26,11 @@ class DiagnosisTest {
         step += 100;
         TrainingSummary summary = Fixtures.summary(step);
         TensorSummary w1 = summary.getTensors().get(0);
-        TensorSummary b1 = TensorSummary.newBuilder(w1).setName("b1").setShape(List.of(64)).build();
+        TensorSummary b1 = TensorSummary.newBuilder(w1).setName("b1").setRole(TensorRole.BIAS).setShape(List.of(64))
+                .build();
         TensorSummary w2 = TensorSummary.newBuilder(w1).setName("W2").setLayer(2).setShape(List.of(10, 64)).build();
-        TensorSummary b2 = TensorSummary.newBuilder(w1).setName("b2").setLayer(2).setShape(List.of(10)).build();
+        TensorSummary b2 = TensorSummary.newBuilder(w1).setName("b2").setRole(TensorRole.BIAS).setLayer(2)
+                .setShape(List.of(10)).build();
         summary.setTensors(new ArrayList<>(List.of(w1, b1, w2, b2)));
         ActivationSummary hidden = ActivationSummary.newBuilder(summary.getActivations().get(0)).setActivation("relu")
                 .setDeadFraction(0.5).setUnitGradientMeanAbs(List.of(0.1f, 0.2f, 0.3f, 0f)).build();
@@ -45,9 +49,7 @@ class DiagnosisTest {
     }
 
     private static Rule rule(String name) {
-        List<Rule> rules = new ArrayList<>(Rules.all());
-        rules.add(new Rules.Plateau());
-        return rules.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+        return Catalogue.find(name).orElseThrow();
     }
 
     /**
@@ -129,7 +131,7 @@ class DiagnosisTest {
     @Test
     @DisplayName("unstable-loss: a loss 20x the loss of guessing, remembered while it is in the 5-window mean")
     void unstableLoss() {
-        assertRaisesAndClears("unstable-loss", s -> s.setLossMean(50), Rules.SMOOTHED_WINDOWS - 1);
+        assertRaisesAndClears("unstable-loss", s -> s.setLossMean(50), (int) Catalogue.SMOOTHED_WINDOWS.value() - 1);
     }
 
     @Test
@@ -137,7 +139,7 @@ class DiagnosisTest {
     void unstableSmoothedLoss() {
         Diagnosis diagnosis = new Diagnosis();
         List<String> raised = new ArrayList<>();
-        for (int i = 0; i < Rules.SMOOTHED_WINDOWS; i++) {
+        for (int i = 0; i < (int) Catalogue.SMOOTHED_WINDOWS.value(); i++) {
             raised.addAll(raised(diagnosis.observe(healthy(i % 2 == 0 ? 8 : 3))));
         }
         assertEquals(List.of("unstable-loss"), raised);
@@ -178,7 +180,7 @@ class DiagnosisTest {
     void plateau() {
         Diagnosis diagnosis = new Diagnosis();
         List<String> raised = new ArrayList<>();
-        int raisedOn = 2 * Rules.PLATEAU_SPAN + new Rules.Plateau().raiseAfter() - 1;
+        int raisedOn = 2 * (int) Catalogue.PLATEAU_SPAN.value() + Catalogue.PLATEAU.raiseAfter() - 1;
         for (int i = 1; i <= raisedOn + 10; i++) {
             List<String> now = raised(diagnosis.observe(healthy(0.7)));
             assertEquals(i == raisedOn ? List.of("plateau") : List.of(), now, "summary " + i);
@@ -198,11 +200,30 @@ class DiagnosisTest {
     }
 
     @Test
-    @DisplayName("every rule documents an explanation and a fix")
+    @DisplayName("every rule has an explanation and a fix that print each of its thresholds' values, and a severity")
     void catalogue() {
-        assertEquals(8, Diagnosis.catalogue().size());
-        for (String[] rule : Diagnosis.catalogue()) {
-            assertTrue(!rule[1].isBlank() && !rule[2].isBlank(), rule[0]);
+        assertEquals(8, Catalogue.ALL.size());
+        for (Rule rule : Catalogue.ALL) {
+            assertTrue(!rule.explanation().isBlank() && !rule.fix().isBlank(), rule.name());
+            for (Threshold threshold : rule.thresholds()) {
+                assertTrue((rule.explanation() + rule.fix()).contains(threshold.formatted()),
+                        rule.name() + " never shows " + threshold);
+            }
+            assertEquals(rule, Catalogue.find(rule.name()).orElseThrow());
         }
+        assertEquals(Severity.INFO, Catalogue.PLATEAU.severity());
+        assertEquals(Catalogue.CAUSES, Catalogue.ALL.subList(0, Catalogue.ALL.size() - 1));
+    }
+
+    @Test
+    @DisplayName("thresholds print as the explanations show them")
+    void thresholdFormat() {
+        assertEquals("0.1", new Threshold("t", 0.1).formatted());
+        assertEquals("1e3", new Threshold("t", 1e3).formatted());
+        assertEquals("1e-3", new Threshold("t", 1e-3).formatted());
+        assertEquals("1e-6", new Threshold("t", 1e-6).formatted());
+        assertEquals("20", new Threshold("t", 20).formatted());
+        assertTrue(Catalogue.EXPLODING.explanation().contains("more than 0.1 of their norm"),
+                Catalogue.EXPLODING.explanation());
     }
 }

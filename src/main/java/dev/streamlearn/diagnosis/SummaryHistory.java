@@ -1,4 +1,4 @@
-package dev.streamlearn.monitor;
+package dev.streamlearn.diagnosis;
 
 import dev.streamlearn.avro.TrainingSummary;
 

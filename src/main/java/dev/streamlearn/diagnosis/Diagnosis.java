@@ -1,4 +1,4 @@
-package dev.streamlearn.monitor;
+package dev.streamlearn.diagnosis;
 
 import dev.streamlearn.kafka.AvroTrust;
 import dev.streamlearn.avro.Alert;
@@ -11,18 +11,17 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 /**
- * Runs the rules over each new summary and reports transitions: an alert is raised once its rule has held for its
- * {@link Rule#raiseAfter()} summaries running, and cleared once it has not held for its {@link Rule#clearAfter()}
- * running, never repeated while active; so one noisy window neither raises nor clears an alert. The plateau rule
- * only speaks when no other rule holds, so the diagnosis names a cause rather than its symptom.
+ * Runs the {@link Catalogue} over each new summary and reports transitions: an alert is raised once its rule has held
+ * for its {@link Rule#raiseAfter()} summaries running, and cleared once it has not held for its
+ * {@link Rule#clearAfter()} running, never repeated while active; so one noisy window neither raises nor clears an
+ * alert. The plateau rule only speaks when no other rule holds, so the diagnosis names a cause rather than its
+ * symptom.
  */
 public final class Diagnosis {
     static {
         AvroTrust.install();
     }
 
-    private final List<Rule> rules = Rules.all();
-    private final Rule plateau = new Rules.Plateau();
     private final Map<String, Rule> rulesByName = new LinkedHashMap<>();
     private final SummaryHistory history = new SummaryHistory();
     private final Map<String, Alert> active = new LinkedHashMap<>();
@@ -30,10 +29,9 @@ public final class Diagnosis {
     private final Map<String, Integer> streaks = new LinkedHashMap<>();
 
     public Diagnosis() {
-        for (Rule rule : rules) {
+        for (Rule rule : Catalogue.ALL) {
             rulesByName.put(rule.name(), rule);
         }
-        rulesByName.put(plateau.name(), plateau);
         for (String name : rulesByName.keySet()) {
             streaks.put(name, 0);
         }
@@ -43,16 +41,16 @@ public final class Diagnosis {
     public List<Alert> observe(TrainingSummary summary) {
         history.add(summary);
         Map<String, OptionalInt> holding = new LinkedHashMap<>();
-        for (Rule rule : rules) {
+        for (Rule rule : Catalogue.CAUSES) {
             OptionalInt layer = rule.evaluate(summary, history);
             if (layer.isPresent()) {
                 holding.put(rule.name(), layer);
             }
         }
         if (holding.isEmpty()) {
-            OptionalInt layer = plateau.evaluate(summary, history);
+            OptionalInt layer = Catalogue.PLATEAU.evaluate(summary, history);
             if (layer.isPresent()) {
-                holding.put(plateau.name(), layer);
+                holding.put(Catalogue.PLATEAU.name(), layer);
             }
         }
         for (Map.Entry<String, Integer> streak : streaks.entrySet()) {
@@ -74,7 +72,7 @@ public final class Diagnosis {
                 int layer = entry.getValue().getAsInt();
                 Alert raised = Alert.newBuilder().setRule(rule.name()).setState(AlertState.RAISED)
                         .setStep(summary.getLastStep()).setLayer(layer == 0 ? null : layer)
-                        .setExplanation(rule.explanation()).setFix(rule.fix()).build();
+                        .setExplanation(rule.explanation()).setFix(rule.fix()).setSeverity(rule.severity()).build();
                 active.put(rule.name(), raised);
                 transitions.add(raised);
             }
@@ -85,16 +83,5 @@ public final class Diagnosis {
     /** Names of the rules that hold now, in rule order. */
     public List<String> activeRules() {
         return List.copyOf(active.keySet());
-    }
-
-    /** Every rule's name, explanation and fix, for documentation and the dashboard. */
-    public static List<String[]> catalogue() {
-        List<String[]> entries = new ArrayList<>();
-        for (Rule rule : Rules.all()) {
-            entries.add(new String[] {rule.name(), rule.explanation(), rule.fix()});
-        }
-        Rule plateau = new Rules.Plateau();
-        entries.add(new String[] {plateau.name(), plateau.explanation(), plateau.fix()});
-        return entries;
     }
 }

@@ -1,5 +1,6 @@
-package dev.streamlearn.model;
+package dev.streamlearn.diagnosis;
 
+import dev.streamlearn.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

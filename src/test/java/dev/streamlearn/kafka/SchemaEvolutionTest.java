@@ -1,0 +1,57 @@
+package dev.streamlearn.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.streamlearn.avro.Alert;
+import dev.streamlearn.avro.AlertState;
+import dev.streamlearn.avro.Checkpoint;
+import dev.streamlearn.avro.Severity;
+import dev.streamlearn.avro.TensorSummary;
+import dev.streamlearn.avro.TrainingSummary;
+import dev.streamlearn.model.ModelSnapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Records written by the release before a schema change (fixtures in {@code records-v1/}) still decode. */
+class SchemaEvolutionTest {
+
+    private static byte[] fixture(String name) throws IOException {
+        try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream("records-v1/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    @DisplayName("a summary written before tensor roles decodes, every field kept and the role null")
+    void summaryWithoutRoles() throws IOException {
+        TrainingSummary decoded = Topics.SUMMARY_SERDE.decode(fixture("summary-v1.avro"));
+        TrainingSummary written = Fixtures.summary(200);
+        for (TensorSummary tensor : decoded.getTensors()) {
+            assertNull(tensor.getRole());
+        }
+        written.getTensors().forEach(tensor -> tensor.setRole(null));
+        assertEquals(written, decoded);
+    }
+
+    @Test
+    @DisplayName("an alert written before severities decodes as a warning, every other field kept")
+    void alertWithoutSeverity() throws IOException {
+        Alert decoded = Topics.ALERT_SERDE.decode(fixture("alert-v1.avro"));
+        assertEquals(Alert.newBuilder().setRule("vanishing-gradients").setState(AlertState.RAISED).setStep(300)
+                .setLayer(1).setExplanation("old explanation").setFix("old fix").setSeverity(Severity.WARNING)
+                .build(), decoded);
+    }
+
+    @Test
+    @DisplayName("a checkpoint written by the previous release decodes")
+    void checkpoint() throws IOException {
+        Checkpoint decoded = Topics.CHECKPOINT_SERDE.decode(fixture("checkpoint-v1.avro"));
+        assertEquals("learner-fixture", decoded.getApplicationId());
+        assertEquals(150, decoded.getStep());
+        assertEquals(150, decoded.getNextOffset());
+        assertEquals(150, ModelSnapshot.read(decoded.getSnapshot().array()).updates());
+    }
+}
