@@ -12,6 +12,7 @@ import dev.streamlearn.learner.SummaryCost;
 import dev.streamlearn.model.BatchEvaluator;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.OnlineTrainer;
+import dev.streamlearn.model.OptimizerSpec;
 import dev.streamlearn.monitor.SummaryTail;
 import dev.streamlearn.producer.ProduceOptions;
 import dev.streamlearn.producer.SampleProducer;
@@ -69,7 +70,7 @@ final class BenchCommand implements Callable<Integer> {
         OnlineTrainer trainer = null;
         double seconds = Double.POSITIVE_INFINITY;
         // Plain SGD of the same model takes turns with the optimiser, so their ratio comes from the same moments.
-        boolean againstSgd = !config.optimizer().equals("sgd");
+        boolean againstSgd = !(config.optimizer() instanceof OptimizerSpec.Sgd);
         double sgdSeconds = Double.POSITIVE_INFINITY;
         for (int round = 0; round < ROUNDS; round++) {
             OnlineTrainer candidate = new OnlineTrainer(config);

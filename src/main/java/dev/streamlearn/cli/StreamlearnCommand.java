@@ -31,6 +31,11 @@ public final class StreamlearnCommand {
     /** The same, with the STREAMLEARN_* variables read from the given environment. */
     public static CommandLine commandLine(Map<String, String> environment, String... args) {
         CommandLine commandLine = new CommandLine(new StreamlearnCommand());
+        for (CommandLine subcommand : commandLine.getSubcommands().values()) {
+            if (ModelOptions.takenBy(subcommand.getCommandSpec())) {
+                ModelOptions.addFieldOptions(subcommand.getCommandSpec());
+            }
+        }
         commandLine.setDefaultValueProvider(new ServiceConfig(configFile(args), environment));
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             cmd.getErr().println("streamlearn " + cmd.getCommandName() + ": " + oneLine(exception));

@@ -1,6 +1,9 @@
 package dev.streamlearn.diagnosis;
 
+import dev.streamlearn.model.Activation;
+import dev.streamlearn.model.Initialiser;
 import dev.streamlearn.model.ModelConfig;
+import dev.streamlearn.model.Objective;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,13 +54,16 @@ public enum Scenario {
     public ModelConfig.Builder config() {
         switch (this) {
             case SEED000_DOUBLE_SIGMOID:
-                return ModelConfig.preset("M1").name(flagName).loss("double-sigmoid").weightInit("uniform:0:1");
+                return ModelConfig.preset("M1").name(flagName).loss(Objective.DOUBLE_SIGMOID)
+                        .weightInit(new Initialiser.Uniform(0, 1));
             case SEED001_DEEP_TANH:
-                return ModelConfig.preset("M4").name(flagName).layers(deep(16, 64)).activation("tanh")
-                        .weightInit("uniform:-0.125:0.125").firstLayerWeightInit("uniform:-0.0357:0.0357")
+                return ModelConfig.preset("M4").name(flagName).layers(deep(16, 64)).activation(Activation.TANH)
+                        .weightInit(new Initialiser.Uniform(-0.125, 0.125))
+                        .firstLayerWeightInit(new Initialiser.Uniform(-0.0357, 0.0357))
                         .learningRate(0.001);
             case SEED004_DEEP_RELU_TINY_INIT:
-                return ModelConfig.preset("M3").name(flagName).layers(deep(3, 16)).weightInit("normal:0:0.001")
+                return ModelConfig.preset("M3").name(flagName).layers(deep(3, 16))
+                        .weightInit(new Initialiser.Normal(0, 0.001, false))
                         .learningRate(0.001);
             case HIGH_LR:
                 return ModelConfig.preset("M3").name(flagName).learningRate(1.0);
@@ -70,12 +76,13 @@ public enum Scenario {
     public ModelConfig.Builder fixedConfig() {
         switch (this) {
             case SEED000_DOUBLE_SIGMOID:
-                return config().name(flagName + "-fixed").loss("sigmoid-cross-entropy")
-                        .weightInit("uniform:-0.01:0.01");
+                return config().name(flagName + "-fixed").loss(Objective.SIGMOID_CROSS_ENTROPY)
+                        .weightInit(new Initialiser.Uniform(-0.01, 0.01));
             case SEED001_DEEP_TANH:
-                return config().name(flagName + "-fixed").weightInit("xavier-uniform").firstLayerWeightInit(null);
+                return config().name(flagName + "-fixed").weightInit(new Initialiser.Xavier(true))
+                        .firstLayerWeightInit(null);
             case SEED004_DEEP_RELU_TINY_INIT:
-                return config().name(flagName + "-fixed").weightInit("he-normal");
+                return config().name(flagName + "-fixed").weightInit(new Initialiser.He(false));
             case HIGH_LR:
                 return config().name(flagName + "-fixed").learningRate(0.01);
             default:

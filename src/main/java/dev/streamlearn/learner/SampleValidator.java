@@ -19,7 +19,7 @@ final class SampleValidator {
 
     SampleValidator(ModelConfig model) {
         this.inputSize = model.inputSize();
-        this.classes = model.objective().isBinary() ? 10 : model.outputSize();
+        this.classes = model.loss().isBinary() ? 10 : model.outputSize();
     }
 
     /**

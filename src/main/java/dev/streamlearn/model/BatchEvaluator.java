@@ -42,7 +42,7 @@ public final class BatchEvaluator {
         }
         long correct = 0;
         DenseLayer outputLayer = network.layer(network.layerCount() - 1);
-        Objective objective = network.config().objective();
+        Objective objective = network.config().loss();
         for (int start = 0; start < labels.length; start += batchSize) {
             int rows = Math.min(batchSize, labels.length - start);
             for (int i = 0; i < rows * inputSize; i++) {

@@ -119,7 +119,7 @@ public sealed interface Initialiser {
     }
 
     /** Parses flag text such as {@code uniform:-0.01:0.01}; the message names what was expected. */
-    static Initialiser parse(String spec) {
+    public static Initialiser parse(String spec) {
         String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":");
         try {
             switch (parts[0]) {

@@ -83,7 +83,7 @@ public sealed interface LearningRateSchedule {
         }
     }
 
-    static LearningRateSchedule parse(String spec) {
+    public static LearningRateSchedule parse(String spec) {
         String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":");
         try {
             switch (parts[0]) {

@@ -1,14 +1,16 @@
 package dev.streamlearn.model;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Everything that defines a model and how it learns: architecture, head, initialisation, optimiser, schedule,
- * regularisation and seed. Immutable and validated on construction, so a bad value fails with its name before any
- * training starts. Text fields use the flag syntax of {@link Initialiser}, {@link LearningRateSchedule},
- * {@link Activation} and {@link Objective}.
+ * regularisation and seed, as typed values. Immutable and validated on construction, so a bad value fails with its
+ * name before any training starts. Text exists only at the edges (flags, properties, the exported JSON), parsed and
+ * printed through {@link ModelField}.
  *
  * @param name preset name or "custom"
  * @param layers layer widths from input to output, e.g. [784, 256, 256, 10]
@@ -18,14 +20,8 @@ import java.util.Locale;
  * @param weightInit initialiser of every weight matrix
  * @param firstLayerWeightInit initialiser of the first weight matrix only, or null to use weightInit
  * @param biasInit initialiser of every bias
- * @param optimizer sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw
+ * @param optimizer the optimiser with exactly its hyperparameters
  * @param learningRate base learning rate, > 0
- * @param momentum momentum and nesterov: [0, 1)
- * @param beta1 adam, adamw: [0, 1)
- * @param beta2 adam, adamw: [0, 1)
- * @param epsilon adagrad, rmsprop, adam, adamw: > 0
- * @param rho rmsprop: [0, 1)
- * @param weightDecay adamw's decoupled weight decay, >= 0
  * @param l2 L2 penalty added to the gradient (l2 * W) for every optimiser, >= 0
  * @param schedule learning-rate schedule
  * @param clipValue clip every gradient element to [-clipValue, clipValue]; 0 = off
@@ -35,22 +31,16 @@ import java.util.Locale;
 public record ModelConfig(
         String name,
         List<Integer> layers,
-        String activation,
-        String loss,
+        Activation activation,
+        Objective loss,
         int positiveClass,
-        String weightInit,
-        String firstLayerWeightInit,
-        String biasInit,
-        String optimizer,
+        Initialiser weightInit,
+        Initialiser firstLayerWeightInit,
+        Initialiser biasInit,
+        OptimizerSpec optimizer,
         double learningRate,
-        double momentum,
-        double beta1,
-        double beta2,
-        double epsilon,
-        double rho,
-        double weightDecay,
         double l2,
-        String schedule,
+        LearningRateSchedule schedule,
         double clipValue,
         double clipNorm,
         long seed) {
@@ -65,54 +55,46 @@ public record ModelConfig(
                 throw new IllegalArgumentException("layers is " + layers + ", every width must be > 0");
             }
         }
-        Activation.parse(activation);
-        Objective head = Objective.parse(loss);
         int outputs = layers.get(layers.size() - 1);
-        if (head.isBinary()) {
+        if (loss.isBinary()) {
             if (outputs != 1) {
-                throw new IllegalArgumentException("loss " + loss + " needs 1 output, layers end in " + outputs);
+                throw new IllegalArgumentException("loss " + loss.flagName() + " needs 1 output, layers end in "
+                        + outputs);
             }
             if (positiveClass < 0) {
-                throw new IllegalArgumentException("loss " + loss + " scores one class against the rest: set "
-                        + "binary-digit (positive class) to a class >= 0");
+                throw new IllegalArgumentException("loss " + loss.flagName() + " scores one class against the rest: "
+                        + "set binary-digit (positive class) to a class >= 0");
             }
-        } else if (outputs < 2 && head != Objective.IDENTITY_MSE && head != Objective.SIGMOID_MSE) {
-            throw new IllegalArgumentException("loss " + loss + " needs >= 2 outputs, layers end in " + outputs);
+        } else if (outputs < 2 && loss != Objective.IDENTITY_MSE && loss != Objective.SIGMOID_MSE) {
+            throw new IllegalArgumentException("loss " + loss.flagName() + " needs >= 2 outputs, layers end in "
+                    + outputs);
         }
-        Initialiser.parse(weightInit);
-        if (firstLayerWeightInit != null) {
-            Initialiser.parse(firstLayerWeightInit);
-        }
-        Initialiser.parse(biasInit);
-        optimizer = optimizer.trim().toLowerCase(Locale.ROOT);
-        OptimizerSpec.of(optimizer, momentum, beta1, beta2, epsilon, rho, weightDecay);
         Hyperparameters.positive("learning rate", learningRate);
         Hyperparameters.nonNegative("l2", l2);
-        LearningRateSchedule.parse(schedule);
         Hyperparameters.nonNegative("clip-value", clipValue);
         Hyperparameters.nonNegative("clip-norm", clipNorm);
     }
 
-    /** Defaults shared by the presets: plain SGD, lr 0.01, zero biases, usual Adam/RMSProp constants. */
-    private static Builder defaults(String name, List<Integer> layers, String activation, String weightInit) {
-        return new Builder().name(name).layers(layers).activation(activation).loss("softmax-cross-entropy")
-                .positiveClass(-1).weightInit(weightInit).biasInit("zeros").optimizer("sgd").learningRate(0.01)
-                .momentum(0.9).beta1(0.9).beta2(0.999).epsilon(1e-8).rho(0.9).weightDecay(0).l2(0)
-                .schedule("constant").clipValue(0).clipNorm(0).seed(42);
+    /** Defaults shared by the presets: plain SGD, lr 0.01, zero biases, seed 42. */
+    private static Builder defaults(String name, List<Integer> layers, Activation activation, Initialiser weightInit) {
+        return new Builder().name(name).layers(layers).activation(activation).loss(Objective.SOFTMAX_CROSS_ENTROPY)
+                .positiveClass(-1).weightInit(weightInit).biasInit(new Initialiser.Zeros())
+                .optimizer(new OptimizerSpec.Sgd()).learningRate(0.01).l2(0)
+                .schedule(new LearningRateSchedule.Constant()).clipValue(0).clipNorm(0).seed(42);
     }
 
     /** The preset named M1, M2, M3 or M4 (case-insensitive), as a builder so fields can be overridden. */
     public static Builder preset(String name) {
         switch (name.trim().toUpperCase(Locale.ROOT)) {
             case "M1":
-                return defaults("M1", List.of(784, 1), "identity", "uniform:-0.01:0.01")
-                        .loss("sigmoid-cross-entropy").positiveClass(7);
+                return defaults("M1", List.of(784, 1), Activation.IDENTITY, new Initialiser.Uniform(-0.01, 0.01))
+                        .loss(Objective.SIGMOID_CROSS_ENTROPY).positiveClass(7);
             case "M2":
-                return defaults("M2", List.of(784, 10), "identity", "uniform:-0.01:0.01");
+                return defaults("M2", List.of(784, 10), Activation.IDENTITY, new Initialiser.Uniform(-0.01, 0.01));
             case "M3":
-                return defaults("M3", List.of(784, 128, 10), "relu", "he-normal");
+                return defaults("M3", List.of(784, 128, 10), Activation.RELU, new Initialiser.He(false));
             case "M4":
-                return defaults("M4", List.of(784, 256, 256, 10), "tanh", "xavier-uniform");
+                return defaults("M4", List.of(784, 256, 256, 10), Activation.TANH, new Initialiser.Xavier(true));
             default:
                 throw new IllegalArgumentException("unknown model preset '" + name + "', expected M1, M2, M3 or M4");
         }
@@ -121,25 +103,7 @@ public record ModelConfig(
     /** The same model trained with plain SGD at the same learning rate: the baseline other optimisers are timed against. */
     public ModelConfig withPlainSgd() {
         return new ModelConfig(name, layers, activation, loss, positiveClass, weightInit, firstLayerWeightInit, biasInit,
-                "sgd", learningRate, momentum, beta1, beta2, epsilon, rho, weightDecay, l2, schedule, clipValue,
-                clipNorm, seed);
-    }
-
-    /** The optimiser and exactly its hyperparameters. */
-    public OptimizerSpec optimizerSpec() {
-        return OptimizerSpec.of(optimizer, momentum, beta1, beta2, epsilon, rho, weightDecay);
-    }
-
-    public Activation hiddenActivation() {
-        return Activation.parse(activation);
-    }
-
-    public Objective objective() {
-        return Objective.parse(loss);
-    }
-
-    public LearningRateSchedule learningRateSchedule() {
-        return LearningRateSchedule.parse(schedule);
+                new OptimizerSpec.Sgd(), learningRate, l2, schedule, clipValue, clipNorm, seed);
     }
 
     public int inputSize() {
@@ -156,31 +120,31 @@ public record ModelConfig(
         for (int width : layers) {
             widths.append(widths.length() == 0 ? "" : "-").append(width);
         }
-        return name + " " + widths + " " + activation + " " + loss
-                + (positiveClass >= 0 ? "(" + positiveClass + " vs rest)" : "") + " " + optimizer
+        return name + " " + widths + " " + activation.flagName() + " " + loss.flagName()
+                + (positiveClass >= 0 ? "(" + positiveClass + " vs rest)" : "") + " " + optimizer.name()
                 + " lr=" + learningRate;
     }
 
-    /** Optional fields, so flags and properties override only what they set. */
+    /**
+     * Optional fields, so flags and properties override only what they set. The optimiser is either given whole
+     * ({@link #optimizer(OptimizerSpec)}) or by name and hyperparameters, as flags give it; then the hyperparameters
+     * not given take their defaults and one the optimiser does not take is refused.
+     */
     public static final class Builder {
         private String name = "custom";
         private List<Integer> layers;
-        private String activation;
-        private String loss;
+        private Activation activation;
+        private Objective loss;
         private Integer positiveClass;
-        private String weightInit;
-        private String firstLayerWeightInit;
-        private String biasInit;
-        private String optimizer;
+        private Initialiser weightInit;
+        private Initialiser firstLayerWeightInit;
+        private Initialiser biasInit;
+        private OptimizerSpec optimizer;
+        private String optimizerName;
+        private final Map<String, Double> hyperparameters = new HashMap<>();
         private Double learningRate;
-        private Double momentum;
-        private Double beta1;
-        private Double beta2;
-        private Double epsilon;
-        private Double rho;
-        private Double weightDecay;
         private Double l2;
-        private String schedule;
+        private LearningRateSchedule schedule;
         private Double clipValue;
         private Double clipNorm;
         private Long seed;
@@ -195,12 +159,12 @@ public record ModelConfig(
             return this;
         }
 
-        public Builder activation(String value) {
+        public Builder activation(Activation value) {
             activation = value;
             return this;
         }
 
-        public Builder loss(String value) {
+        public Builder loss(Objective value) {
             loss = value;
             return this;
         }
@@ -210,23 +174,37 @@ public record ModelConfig(
             return this;
         }
 
-        public Builder weightInit(String value) {
+        public Builder weightInit(Initialiser value) {
             weightInit = value;
             return this;
         }
 
-        public Builder firstLayerWeightInit(String value) {
+        public Builder firstLayerWeightInit(Initialiser value) {
             firstLayerWeightInit = value;
             return this;
         }
 
-        public Builder biasInit(String value) {
+        public Builder biasInit(Initialiser value) {
             biasInit = value;
             return this;
         }
 
-        public Builder optimizer(String value) {
+        public Builder optimizer(OptimizerSpec value) {
             optimizer = value;
+            optimizerName = null;
+            hyperparameters.clear();
+            return this;
+        }
+
+        /** The optimiser by its flag name; its hyperparameters come from {@link #hyperparameter} or defaults. */
+        public Builder optimizer(String value) {
+            optimizerName = value;
+            return this;
+        }
+
+        /** One optimiser hyperparameter by its flag name (momentum, beta1, beta2, epsilon, rho, weight-decay). */
+        public Builder hyperparameter(String key, double value) {
+            hyperparameters.put(key, value);
             return this;
         }
 
@@ -235,42 +213,12 @@ public record ModelConfig(
             return this;
         }
 
-        public Builder momentum(double value) {
-            momentum = value;
-            return this;
-        }
-
-        public Builder beta1(double value) {
-            beta1 = value;
-            return this;
-        }
-
-        public Builder beta2(double value) {
-            beta2 = value;
-            return this;
-        }
-
-        public Builder epsilon(double value) {
-            epsilon = value;
-            return this;
-        }
-
-        public Builder rho(double value) {
-            rho = value;
-            return this;
-        }
-
-        public Builder weightDecay(double value) {
-            weightDecay = value;
-            return this;
-        }
-
         public Builder l2(double value) {
             l2 = value;
             return this;
         }
 
-        public Builder schedule(String value) {
+        public Builder schedule(LearningRateSchedule value) {
             schedule = value;
             return this;
         }
@@ -291,9 +239,24 @@ public record ModelConfig(
         }
 
         public ModelConfig build() {
-            return new ModelConfig(name, layers, activation, loss, positiveClass, weightInit, firstLayerWeightInit,
-                    biasInit, optimizer, learningRate, momentum, beta1, beta2, epsilon, rho, weightDecay, l2,
-                    schedule, clipValue, clipNorm, seed);
+            OptimizerSpec resolved = optimizer;
+            if (optimizerName != null || !hyperparameters.isEmpty()) {
+                resolved = OptimizerSpec.of(optimizerName != null ? optimizerName : required(optimizer, "optimizer")
+                        .name(), hyperparameters);
+            }
+            return new ModelConfig(name, required(layers, "layers"), required(activation, "activation"),
+                    required(loss, "loss"), required(positiveClass, "positive class"),
+                    required(weightInit, "weight init"), firstLayerWeightInit, required(biasInit, "bias init"),
+                    required(resolved, "optimizer"), required(learningRate, "learning rate"), required(l2, "l2"),
+                    required(schedule, "schedule"), required(clipValue, "clip value"),
+                    required(clipNorm, "clip norm"), required(seed, "seed"));
+        }
+
+        private static <T> T required(T value, String what) {
+            if (value == null) {
+                throw new IllegalArgumentException("the model configuration has no " + what);
+            }
+            return value;
         }
     }
 }

@@ -1,11 +1,16 @@
 package dev.streamlearn.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The compact binary form of a trainer: configuration (JSON), update count, cumulative accuracy figures, every
@@ -81,19 +86,76 @@ public final class ModelSnapshot {
         return tensors;
     }
 
+    /**
+     * The configuration as JSON: "name", then each {@link ModelField} that applies under its JSON key (an optimiser
+     * hyperparameter only when the optimiser takes it), widths as an array, numbers as numbers.
+     */
     public static String configJson(ModelConfig config) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("name", config.name());
+        for (ModelField field : ModelField.values()) {
+            String text = field.text(config);
+            if (text == null) {
+                continue;
+            }
+            if (field == ModelField.LAYERS) {
+                ArrayNode widths = json.putArray(field.jsonKey());
+                config.layers().forEach(widths::add);
+            } else {
+                putScalar(json, field.jsonKey(), text);
+            }
+        }
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config);
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write model config as JSON", e);
         }
     }
 
-    public static ModelConfig parseConfig(String json) {
+    private static void putScalar(ObjectNode json, String key, String text) {
         try {
-            return JSON.readValue(json, ModelConfig.class);
+            json.put(key, Long.parseLong(text));
+            return;
+        } catch (NumberFormatException notWhole) {
+            // Not a whole number: a decimal or a name.
+        }
+        try {
+            json.put(key, Double.parseDouble(text));
+        } catch (NumberFormatException notNumber) {
+            json.put(key, text);
+        }
+    }
+
+    /**
+     * Reads {@link #configJson}, and the JSON of earlier releases, which wrote every optimiser's hyperparameters
+     * whatever the optimiser: those the named optimiser does not take are passed over.
+     */
+    public static ModelConfig parseConfig(String text) {
+        JsonNode json;
+        try {
+            json = JSON.readTree(text);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("bad model config JSON: " + e.getOriginalMessage(), e);
         }
+        if (json == null || !json.isObject()) {
+            throw new IllegalArgumentException("bad model config JSON: not an object");
+        }
+        ModelConfig.Builder builder = new ModelConfig.Builder().name(json.path("name").asText("custom"));
+        String optimizer = json.path(ModelField.OPTIMIZER.jsonKey()).asText("sgd");
+        Set<String> taken = OptimizerSpec.of(optimizer, Map.of()).hyperparameters().keySet();
+        for (ModelField field : ModelField.values()) {
+            JsonNode value = json.get(field.jsonKey());
+            if (value == null || value.isNull() || field.isOptimizerHyperparameter() && !taken.contains(field.flag())) {
+                continue;
+            }
+            field.apply(builder, value.isArray() ? widths(value) : value.asText());
+        }
+        return builder.build();
+    }
+
+    private static String widths(JsonNode array) {
+        StringBuilder text = new StringBuilder();
+        array.forEach(width -> text.append(text.length() == 0 ? "" : "-").append(width.asText()));
+        return text.toString();
     }
 }

@@ -23,11 +23,11 @@ public final class Network {
     public Network(ModelConfig config) {
         Blas.init();
         this.config = config;
-        this.objective = config.objective();
+        this.objective = config.loss();
         List<Integer> widths = config.layers();
         this.input = FloatTensor.zeros(widths.get(0));
         this.inputRuns = new InputRuns(widths.get(0));
-        Activation hidden = config.hiddenActivation();
+        Activation hidden = config.activation();
         FloatTensor previousOutput = input;
         for (int l = 1; l < widths.size(); l++) {
             boolean isOutput = l == widths.size() - 1;
@@ -48,10 +48,9 @@ public final class Network {
 
     private void initialise() {
         SeededRandom random = new SeededRandom(config.seed());
-        Initialiser weightInit = Initialiser.parse(config.weightInit());
-        Initialiser firstInit = config.firstLayerWeightInit() == null
-                ? weightInit : Initialiser.parse(config.firstLayerWeightInit());
-        Initialiser biasInit = Initialiser.parse(config.biasInit());
+        Initialiser weightInit = config.weightInit();
+        Initialiser firstInit = config.firstLayerWeightInit() == null ? weightInit : config.firstLayerWeightInit();
+        Initialiser biasInit = config.biasInit();
         for (int l = 0; l < layers.size(); l++) {
             DenseLayer layer = layers.get(l);
             (l == 0 ? firstInit : weightInit).fill(layer.weights, layer.fanIn, layer.fanOut, random);

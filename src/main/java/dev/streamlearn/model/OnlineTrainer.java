@@ -25,8 +25,8 @@ public final class OnlineTrainer {
     public OnlineTrainer(ModelConfig config) {
         this.config = config;
         this.network = new Network(config);
-        this.optimiser = config.optimizerSpec().create(network.parameters());
-        this.schedule = config.learningRateSchedule();
+        this.optimiser = config.optimizer().create(network.parameters());
+        this.schedule = config.schedule();
         this.gradientPolicy = new GradientPolicy(config, network.parameters());
         this.window = new TrainingWindow(network);
         this.updateRatios = new UpdateRatios(network.parameters().size());

@@ -1,6 +1,11 @@
 package dev.streamlearn.model;
 
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Which optimiser a model trains with, holding exactly that optimiser's hyperparameters, each range-checked on
@@ -13,33 +18,54 @@ public sealed interface OptimizerSpec {
 
     String name();
 
-    /** The hyperparameter flags (without dashes) this optimiser takes. */
-    List<String> hyperparameters();
+    /** The hyperparameters this optimiser takes besides the learning rate, by flag name (no dashes), in order. */
+    Map<String, Double> hyperparameters();
 
     /** A fresh optimiser for these parameters, its state zero. */
     Optimiser create(List<FloatTensor> parameters);
 
-    /** The spec a ModelConfig's fields describe; fields the named optimiser does not take are not read. */
-    static OptimizerSpec of(String name, double momentum, double beta1, double beta2, double epsilon, double rho,
-                            double weightDecay) {
-        switch (name) {
-            case "sgd":
-                return new Sgd();
-            case "momentum":
-                return new Momentum(momentum);
-            case "nesterov":
-                return new Nesterov(momentum);
-            case "adagrad":
-                return new AdaGrad(epsilon);
-            case "rmsprop":
-                return new RmsProp(rho, epsilon);
-            case "adam":
-                return new Adam(beta1, beta2, epsilon);
-            case "adamw":
-                return new AdamW(beta1, beta2, epsilon, weightDecay);
-            default:
-                throw new IllegalArgumentException("optimizer is '" + name + "', expected one of " + NAMES);
+    /** Each hyperparameter's value when it is not given. */
+    Map<String, Double> DEFAULTS = Map.of("momentum", 0.9, "beta1", 0.9, "beta2", 0.999, "epsilon", 1e-8, "rho", 0.9,
+            "weight-decay", 0.0);
+
+    /**
+     * The optimiser of that name with the given hyperparameters, the others at their {@link #DEFAULTS}. A given
+     * hyperparameter the optimiser does not take is refused, not ignored.
+     */
+    static OptimizerSpec of(String name, Map<String, Double> given) {
+        String optimizer = name.trim().toLowerCase(Locale.ROOT);
+        if (!NAMES.contains(optimizer)) {
+            throw new IllegalArgumentException("optimizer is '" + name + "', expected one of " + NAMES);
         }
+        Map<String, Double> values = new HashMap<>(DEFAULTS);
+        values.putAll(given);
+        OptimizerSpec spec = switch (optimizer) {
+            case "sgd" -> new Sgd();
+            case "momentum" -> new Momentum(values.get("momentum"));
+            case "nesterov" -> new Nesterov(values.get("momentum"));
+            case "adagrad" -> new AdaGrad(values.get("epsilon"));
+            case "rmsprop" -> new RmsProp(values.get("rho"), values.get("epsilon"));
+            case "adam" -> new Adam(values.get("beta1"), values.get("beta2"), values.get("epsilon"));
+            default -> new AdamW(values.get("beta1"), values.get("beta2"), values.get("epsilon"),
+                    values.get("weight-decay"));
+        };
+        for (String key : given.keySet()) {
+            if (!spec.hyperparameters().containsKey(key)) {
+                throw new IllegalArgumentException("--" + key + " is not a hyperparameter of " + optimizer
+                        + ", which takes " + (spec.hyperparameters().isEmpty() ? "only --lr"
+                        : "--lr and --" + String.join(", --", spec.hyperparameters().keySet())));
+            }
+        }
+        return spec;
+    }
+
+    /** Keys and values, alternating, in a map that keeps their order. */
+    private static Map<String, Double> ordered(Object... keysAndValues) {
+        Map<String, Double> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], (Double) keysAndValues[i + 1]);
+        }
+        return Collections.unmodifiableMap(map);
     }
 
     /** Plain SGD: no hyperparameters but the learning rate. */
@@ -50,8 +76,8 @@ public sealed interface OptimizerSpec {
         }
 
         @Override
-        public List<String> hyperparameters() {
-            return List.of();
+        public Map<String, Double> hyperparameters() {
+            return Map.of();
         }
 
         @Override
@@ -72,8 +98,8 @@ public sealed interface OptimizerSpec {
         }
 
         @Override
-        public List<String> hyperparameters() {
-            return List.of("momentum");
+        public Map<String, Double> hyperparameters() {
+            return ordered("momentum", momentum);
         }
 
         @Override
@@ -94,8 +120,8 @@ public sealed interface OptimizerSpec {
         }
 
         @Override
-        public List<String> hyperparameters() {
-            return List.of("momentum");
+        public Map<String, Double> hyperparameters() {
+            return ordered("momentum", momentum);
         }
 
         @Override
@@ -116,8 +142,8 @@ public sealed interface OptimizerSpec {
         }
 
         @Override
-        public List<String> hyperparameters() {
-            return List.of("epsilon");
+        public Map<String, Double> hyperparameters() {
+            return ordered("epsilon", epsilon);
         }
 
         @Override
@@ -139,8 +165,8 @@ public sealed interface OptimizerSpec {
         }
 
         @Override
-        public List<String> hyperparameters() {
-            return List.of("rho", "epsilon");
+        public Map<String, Double> hyperparameters() {
+            return ordered("rho", rho, "epsilon", epsilon);
         }
 
         @Override
@@ -163,8 +189,8 @@ public sealed interface OptimizerSpec {
         }
 
         @Override
-        public List<String> hyperparameters() {
-            return List.of("beta1", "beta2", "epsilon");
+        public Map<String, Double> hyperparameters() {
+            return ordered("beta1", beta1, "beta2", beta2, "epsilon", epsilon);
         }
 
         @Override
@@ -188,8 +214,8 @@ public sealed interface OptimizerSpec {
         }
 
         @Override
-        public List<String> hyperparameters() {
-            return List.of("beta1", "beta2", "epsilon", "weight-decay");
+        public Map<String, Double> hyperparameters() {
+            return ordered("beta1", beta1, "beta2", beta2, "epsilon", epsilon, "weight-decay", weightDecay);
         }
 
         @Override

@@ -43,7 +43,7 @@ public final class TrainingWindow implements StepObserver {
             unitGradientAbs[l] = new double[Math.min(MAX_UNITS, network.layer(l).fanOut)];
         }
         this.gradientMeanAbs = new double[2 * layerCount];
-        Objective head = network.config().objective();
+        Objective head = network.config().loss();
         this.outputSquash = head == Objective.DOUBLE_SIGMOID || head == Objective.SIGMOID_MSE
                 ? Activation.SIGMOID : Activation.IDENTITY;
     }

@@ -20,16 +20,18 @@ class ConfigurationTest {
     @DisplayName("out-of-range hyperparameters are refused with their name, value and range")
     void rangeChecks() {
         assertTrue(refusal(() -> ModelConfig.preset("M2").learningRate(0).build()).contains("learning rate is 0.0"));
-        assertTrue(refusal(() -> ModelConfig.preset("M2").optimizer("momentum").momentum(1.0).build())
-                .contains("momentum is 1.0, expected a number in [0, 1)"));
-        assertTrue(refusal(() -> ModelConfig.preset("M2").optimizer("adam").epsilon(-1).build()).contains("epsilon is -1.0"));
+        assertTrue(refusal(() -> ModelConfig.preset("M2").optimizer("momentum").hyperparameter("momentum", 1.0)
+                .build()).contains("momentum is 1.0, expected a number in [0, 1)"));
+        assertTrue(refusal(() -> ModelConfig.preset("M2").optimizer("adam").hyperparameter("epsilon", -1).build())
+                .contains("epsilon is -1.0"));
+        assertTrue(refusal(() -> ModelConfig.preset("M2").optimizer("sgd").hyperparameter("weight-decay", 0.01)
+                .build()).contains("--weight-decay is not a hyperparameter of sgd, which takes only --lr"));
         assertTrue(refusal(() -> ModelConfig.preset("M2").optimizer("lbfgs").build()).contains("lbfgs"));
         assertTrue(refusal(() -> ModelConfig.preset("M2").layers(List.of(784)).build()).contains("at least"));
-        assertTrue(refusal(() -> ModelConfig.preset("M2").loss("sigmoid-cross-entropy").build())
+        assertTrue(refusal(() -> ModelConfig.preset("M2").loss(Objective.SIGMOID_CROSS_ENTROPY).build())
                 .contains("needs 1 output"));
-        assertTrue(refusal(() -> ModelConfig.preset("M2").weightInit("uniform:1:0").build()).contains("low < high"));
-        assertTrue(refusal(() -> ModelConfig.preset("M2").schedule("exponential:2:10").build())
-                .contains("(0, 1]"));
+        assertTrue(refusal(() -> new Initialiser.Uniform(1, 0)).contains("low < high"));
+        assertTrue(refusal(() -> LearningRateSchedule.parse("exponential:2:10")).contains("(0, 1]"));
         assertTrue(refusal(() -> ModelConfig.preset("M9")).contains("M1, M2, M3 or M4"));
     }
 
@@ -39,17 +41,50 @@ class ConfigurationTest {
         assertEquals(List.of(784, 1), ModelConfig.preset("M1").build().layers());
         assertEquals(7, ModelConfig.preset("m1").build().positiveClass());
         assertEquals(List.of(784, 128, 10), ModelConfig.preset("M3").build().layers());
-        assertEquals("he-normal", ModelConfig.preset("M3").build().weightInit());
+        assertEquals(new Initialiser.He(false), ModelConfig.preset("M3").build().weightInit());
         assertEquals(List.of(784, 256, 256, 10), ModelConfig.preset("M4").build().layers());
-        assertEquals("M4", ModelConfig.preset("M4").weightInit("zeros").build().name());
+        assertEquals("M4", ModelConfig.preset("M4").weightInit(new Initialiser.Zeros()).build().name());
     }
 
     @Test
-    @DisplayName("the config survives its JSON form")
+    @DisplayName("the config survives its JSON form, every field")
     void jsonRoundTrip() {
-        ModelConfig config = ModelConfig.preset("M4").optimizer("adamw").schedule("step:0.5:1000").clipNorm(5)
-                .firstLayerWeightInit("uniform:-0.03:0.03").build();
+        ModelConfig config = ModelConfig.preset("M4").optimizer("adamw").hyperparameter("weight-decay", 0.02)
+                .hyperparameter("beta2", 0.99).schedule(LearningRateSchedule.parse("step:0.5:1000")).clipNorm(5)
+                .clipValue(0.5).l2(1e-4).firstLayerWeightInit(new Initialiser.Uniform(-0.03, 0.03))
+                .biasInit(new Initialiser.Constant(0.1)).seed(7).build();
         assertEquals(config, ModelSnapshot.parseConfig(ModelSnapshot.configJson(config)));
+        ModelConfig binary = ModelConfig.preset("M1").activation(Activation.LEAKY_RELU).layers(List.of(784, 32, 1))
+                .optimizer("rmsprop").hyperparameter("rho", 0.8).build();
+        assertEquals(binary, ModelSnapshot.parseConfig(ModelSnapshot.configJson(binary)));
+    }
+
+    @Test
+    @DisplayName("JSON of the previous release, which wrote every optimiser's hyperparameters, reads as the same config")
+    void legacyJson() {
+        String legacy = "{\"name\":\"M2\",\"layers\":[784,10],\"activation\":\"identity\","
+                + "\"loss\":\"softmax-cross-entropy\",\"positiveClass\":-1,\"weightInit\":\"uniform:-0.01:0.01\","
+                + "\"firstLayerWeightInit\":null,\"biasInit\":\"zeros\",\"optimizer\":\"momentum\","
+                + "\"learningRate\":0.01,\"momentum\":0.8,\"beta1\":0.9,\"beta2\":0.999,\"epsilon\":1.0E-8,"
+                + "\"rho\":0.9,\"weightDecay\":0.0,\"l2\":0.0,\"schedule\":\"constant\",\"clipValue\":0.0,"
+                + "\"clipNorm\":0.0,\"seed\":42}";
+        assertEquals(ModelConfig.preset("M2").optimizer("momentum").hyperparameter("momentum", 0.8).build(),
+                ModelSnapshot.parseConfig(legacy));
+    }
+
+    @Test
+    @DisplayName("every field prints as text that parses back to it")
+    void fieldsRoundTrip() {
+        ModelConfig config = ModelConfig.preset("M4").optimizer("adam").hyperparameter("beta1", 0.8)
+                .firstLayerWeightInit(new Initialiser.Normal(0, 0.05, true)).build();
+        ModelConfig.Builder rebuilt = new ModelConfig.Builder().name(config.name());
+        for (ModelField field : ModelField.values()) {
+            String text = field.text(config);
+            if (text != null) {
+                field.apply(rebuilt, text);
+            }
+        }
+        assertEquals(config, rebuilt.build());
     }
 
     @Test
@@ -138,7 +173,7 @@ class ConfigurationTest {
     @DisplayName("clipping by global norm bounds the applied update")
     void clipByNorm() {
         OnlineTrainer trainer = new OnlineTrainer(ModelConfig.preset("M2").layers(List.of(2, 2)).learningRate(1)
-                .clipNorm(0.1).weightInit("zeros").build());
+                .clipNorm(0.1).weightInit(new Initialiser.Zeros()).build());
         trainer.step(new float[] {30f, 40f}, 0);
         double squares = 0;
         for (FloatTensor parameter : trainer.network().parameters()) {

@@ -33,8 +33,9 @@ class GradientCheckTest {
     static Network network(Activation activation, Objective objective) {
         int outputs = objective.isBinary() ? 1 : 3;
         return new Network(ModelConfig.preset("M2").name("check").layers(List.of(5, 4, 3, outputs))
-                .activation(activation.flagName()).loss(objective.flagName()).positiveClass(objective.isBinary()
-                        ? 2 : -1).weightInit("normal:0:0.7").biasInit("uniform:-0.3:0.3").seed(5).build());
+                .activation(activation).loss(objective).positiveClass(objective.isBinary()
+                        ? 2 : -1).weightInit(new Initialiser.Normal(0, 0.7, false))
+                        .biasInit(new Initialiser.Uniform(-0.3, 0.3)).seed(5).build());
     }
 
     static final float[] INPUT = {0.9f, -0.4f, 0.25f, 0.6f, -0.8f};
@@ -74,7 +75,8 @@ class GradientCheckTest {
     @EnumSource(Activation.class)
     void sparseInputLayerMatchesReference(Activation activation) {
         Network fast = new Network(ModelConfig.preset("M2").name("sparse").layers(List.of(12, 40, 3))
-                .activation(activation.flagName()).weightInit("normal:0:0.3").biasInit("uniform:-0.3:0.3").seed(9)
+                .activation(activation).weightInit(new Initialiser.Normal(0, 0.3, false))
+                .biasInit(new Initialiser.Uniform(-0.3, 0.3)).seed(9)
                 .build());
         assertTrue(fast.weightsInputMajor(0));
         float[] sparse = {0f, 0.7f, 0.2f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.9f};

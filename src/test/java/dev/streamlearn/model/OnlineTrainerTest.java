@@ -15,7 +15,7 @@ class OnlineTrainerTest {
     /** Softmax regression 2 -> 2 with hand-set weights W = [[0.1, 0.2], [0.3, -0.1]] (rows are output units). */
     static OnlineTrainer tinySoftmax(double learningRate) {
         OnlineTrainer trainer = new OnlineTrainer(ModelConfig.preset("M2").layers(List.of(2, 2))
-                .weightInit("zeros").learningRate(learningRate).build());
+                .weightInit(new Initialiser.Zeros()).learningRate(learningRate).build());
         trainer.network().parameters().get(0).copyFrom(new float[] {0.1f, 0.2f, 0.3f, -0.1f});
         return trainer;
     }

@@ -77,11 +77,14 @@ class ReferenceAgreementTest {
 
     private static void assertAgreement(String optimizer, Activation activation, Objective objective,
                                         List<Integer> layers, double zeroFraction) {
-        ModelConfig config = ModelConfig.preset("M2").name("agreement").layers(layers)
-                .activation(activation.flagName()).loss(objective.flagName())
-                .positiveClass(objective.isBinary() ? 1 : -1).weightInit("xavier-uniform")
-                .biasInit("uniform:-0.1:0.1").optimizer(optimizer).learningRate(learningRate(optimizer))
-                .weightDecay(0.01).seed(17).build();
+        ModelConfig.Builder builder = ModelConfig.preset("M2").name("agreement").layers(layers)
+                .activation(activation).loss(objective).positiveClass(objective.isBinary() ? 1 : -1)
+                .weightInit(new Initialiser.Xavier(true)).biasInit(new Initialiser.Uniform(-0.1, 0.1))
+                .optimizer(optimizer).learningRate(learningRate(optimizer)).seed(17);
+        if (optimizer.equals("adamw")) {
+            builder.hyperparameter("weight-decay", 0.01);
+        }
+        ModelConfig config = builder.build();
         OnlineTrainer fast = new OnlineTrainer(config);
         ReferenceNetwork reference = new ReferenceNetwork(fast.network(), DataType.FLOAT);
         SeededRandom data = new SeededRandom(23);

@@ -2,6 +2,7 @@ package dev.streamlearn.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -50,7 +51,7 @@ final class ReferenceNetwork {
     }
 
     private INDArray activate(INDArray z) {
-        switch (config.hiddenActivation()) {
+        switch (config.activation()) {
             case IDENTITY:
                 return z.dup();
             case SIGMOID:
@@ -67,7 +68,7 @@ final class ReferenceNetwork {
     }
 
     private INDArray derivative(INDArray z, INDArray a) {
-        switch (config.hiddenActivation()) {
+        switch (config.activation()) {
             case IDENTITY:
                 return Nd4j.onesLike(z);
             case SIGMOID:
@@ -102,7 +103,7 @@ final class ReferenceNetwork {
     }
 
     private double targetOf(int label) {
-        return config.objective().isBinary() ? (label == config.positiveClass() ? 1 : 0) : label;
+        return config.loss().isBinary() ? (label == config.positiveClass() ? 1 : 0) : label;
     }
 
     private INDArray oneHot(int label, long n) {
@@ -122,7 +123,7 @@ final class ReferenceNetwork {
 
     private double lossOf(INDArray z, int label) {
         INDArray y = oneHot(label, z.length());
-        switch (config.objective()) {
+        switch (config.loss()) {
             case SOFTMAX_CROSS_ENTROPY: {
                 double max = z.maxNumber().doubleValue();
                 double logSumExp = max + Math.log(Transforms.exp(z.sub(max), true).sumNumber().doubleValue());
@@ -152,7 +153,7 @@ final class ReferenceNetwork {
     private INDArray outputDelta(INDArray z, int label) {
         INDArray y = oneHot(label, z.length());
         long n = z.length();
-        switch (config.objective()) {
+        switch (config.loss()) {
             case SOFTMAX_CROSS_ENTROPY:
                 return Transforms.softmax(z.reshape(1, n), true).reshape(n, 1).sub(y);
             case SIGMOID_CROSS_ENTROPY:
@@ -200,47 +201,49 @@ final class ReferenceNetwork {
     void step(float[] x, int label) {
         List<INDArray> grads = gradients(x, label);
         double lr = config.learningRate();
+        String optimizer = config.optimizer().name();
+        Map<String, Double> h = config.optimizer().hyperparameters();
         updates++;
         for (int i = 0; i < parameters.size(); i++) {
             INDArray p = parameters.get(i);
             INDArray g = grads.get(i);
             INDArray a = stateA.get(i);
             INDArray b = stateB.get(i);
-            switch (config.optimizer()) {
+            switch (optimizer) {
                 case "sgd":
                     p.subi(g.mul(lr));
                     break;
                 case "momentum":
-                    a.muli(config.momentum()).subi(g.mul(lr));
+                    a.muli(h.get("momentum")).subi(g.mul(lr));
                     p.addi(a);
                     break;
                 case "nesterov": {
                     INDArray previous = a.dup();
-                    a.muli(config.momentum()).subi(g.mul(lr));
-                    p.addi(previous.mul(-config.momentum())).addi(a.mul(1 + config.momentum()));
+                    a.muli(h.get("momentum")).subi(g.mul(lr));
+                    p.addi(previous.mul(-h.get("momentum"))).addi(a.mul(1 + h.get("momentum")));
                     break;
                 }
                 case "adagrad":
                     a.addi(g.mul(g));
-                    p.subi(g.mul(lr).divi(Transforms.sqrt(a, true).addi(config.epsilon())));
+                    p.subi(g.mul(lr).divi(Transforms.sqrt(a, true).addi(h.get("epsilon"))));
                     break;
                 case "rmsprop":
-                    a.muli(config.rho()).addi(g.mul(g).muli(1 - config.rho()));
-                    p.subi(g.mul(lr).divi(Transforms.sqrt(a, true).addi(config.epsilon())));
+                    a.muli(h.get("rho")).addi(g.mul(g).muli(1 - h.get("rho")));
+                    p.subi(g.mul(lr).divi(Transforms.sqrt(a, true).addi(h.get("epsilon"))));
                     break;
                 case "adam":
                 case "adamw": {
-                    a.muli(config.beta1()).addi(g.mul(1 - config.beta1()));
-                    b.muli(config.beta2()).addi(g.mul(g).muli(1 - config.beta2()));
-                    INDArray mHat = a.div(1 - Math.pow(config.beta1(), updates));
-                    INDArray vHat = b.div(1 - Math.pow(config.beta2(), updates));
-                    INDArray decay = config.optimizer().equals("adamw") ? p.mul(lr * config.weightDecay())
+                    a.muli(h.get("beta1")).addi(g.mul(1 - h.get("beta1")));
+                    b.muli(h.get("beta2")).addi(g.mul(g).muli(1 - h.get("beta2")));
+                    INDArray mHat = a.div(1 - Math.pow(h.get("beta1"), updates));
+                    INDArray vHat = b.div(1 - Math.pow(h.get("beta2"), updates));
+                    INDArray decay = optimizer.equals("adamw") ? p.mul(lr * h.get("weight-decay"))
                             : Nd4j.zerosLike(p);
-                    p.subi(mHat.muli(lr).divi(Transforms.sqrt(vHat, true).addi(config.epsilon()))).subi(decay);
+                    p.subi(mHat.muli(lr).divi(Transforms.sqrt(vHat, true).addi(h.get("epsilon")))).subi(decay);
                     break;
                 }
                 default:
-                    throw new IllegalStateException(config.optimizer());
+                    throw new IllegalStateException(optimizer);
             }
         }
     }

@@ -41,9 +41,12 @@ class TinyNetworkByHandTest {
     }
 
     private static OnlineTrainer trainer(String optimizer) {
-        OnlineTrainer trainer = new OnlineTrainer(ModelConfig.preset("M1").layers(List.of(2, 2, 1)).activation("tanh")
-                .positiveClass(1).optimizer(optimizer).learningRate(LR).momentum(0.9).beta1(0.9).beta2(0.999)
-                .epsilon(1e-8).rho(0.9).weightDecay(0.01).build());
+        ModelConfig.Builder config = ModelConfig.preset("M1").layers(List.of(2, 2, 1)).activation(Activation.TANH)
+                .positiveClass(1).optimizer(optimizer).learningRate(LR);
+        if (optimizer.equals("adamw")) {
+            config.hyperparameter("weight-decay", 0.01);
+        }
+        OnlineTrainer trainer = new OnlineTrainer(config.build());
         List<FloatTensor> parameters = trainer.network().parameters();
         parameters.get(0).copyFrom(W1);
         parameters.get(1).copyFrom(B1);
