@@ -27,7 +27,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -152,8 +151,7 @@ final class RunCommand implements Callable<Integer> {
             synchronized (alerts) {
                 alertList = new ArrayList<>();
                 for (String alert : alerts) {
-                    alertList.add(alert + Catalogue.find(alert)
-                            .map(rule -> " (" + rule.severity().name().toLowerCase(Locale.ROOT) + ")").orElse(""));
+                    alertList.add(Catalogue.withSeverity(alert));
                 }
             }
             TrainingSummary last = lastSummary.get();

@@ -7,6 +7,7 @@ import dev.streamlearn.avro.TensorSummary;
 import dev.streamlearn.avro.TrainingSummary;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -122,6 +123,11 @@ public final class Catalogue {
     /** The rule of that name, if this release has one (a summary from another release may name others). */
     public static Optional<Rule> find(String name) {
         return ALL.stream().filter(rule -> rule.name().equals(name)).findFirst();
+    }
+
+    /** An active rule as views list it, with its severity: "plateau (info)"; an unknown name as it is. */
+    public static String withSeverity(String name) {
+        return name + find(name).map(rule -> " (" + rule.severity().name().toLowerCase(Locale.ROOT) + ")").orElse("");
     }
 
     /** The summary's tensors of one role, in layer order. */

@@ -1,6 +1,8 @@
 package dev.streamlearn.monitor;
 
+import dev.streamlearn.avro.TensorRole;
 import dev.streamlearn.avro.TensorSummary;
+import dev.streamlearn.diagnosis.Catalogue;
 import dev.streamlearn.avro.TrainingSummary;
 import java.util.Locale;
 
@@ -13,7 +15,7 @@ public enum SummaryFormat {
                     "step %8d  loss %.4f  acc %.3f (cum %.3f)  %,9.0f/s  |grad|", s.getLastStep(), s.getLossMean(),
                     s.getAccuracyWindow(), s.getAccuracyCumulative(), s.getSamplesPerSecond()));
             for (TensorSummary tensor : s.getTensors()) {
-                if (tensor.getName().startsWith("W")) {
+                if (isWeight(tensor)) {
                     line.append(String.format(Locale.ROOT, " %s %.2e", tensor.getName(),
                             tensor.getGradient().getL2Norm()));
                 }
@@ -22,7 +24,8 @@ public enum SummaryFormat {
                 line.append(String.format(Locale.ROOT, "  test %.4f", s.getTestAccuracy()));
             }
             if (!s.getAlerts().isEmpty()) {
-                line.append("  ALERTS ").append(String.join(",", s.getAlerts()));
+                line.append("  alerts ").append(String.join(", ",
+                        s.getAlerts().stream().map(Catalogue::withSeverity).toList()));
             }
             return line.toString();
         }
@@ -42,7 +45,7 @@ public enum SummaryFormat {
                     s.getAccuracyCumulative(), s.getTestAccuracy() == null ? "" : s.getTestAccuracy().toString(),
                     s.getSamplesPerSecond()));
             for (TensorSummary tensor : s.getTensors()) {
-                if (tensor.getName().startsWith("W")) {
+                if (isWeight(tensor)) {
                     line.append(String.format(Locale.ROOT, ",%.6g,%.6g", tensor.getGradient().getL2Norm(),
                             tensor.getUpdateRatio()));
                 }
@@ -53,12 +56,17 @@ public enum SummaryFormat {
 
     public abstract String format(TrainingSummary summary);
 
+    /** A layer's weights, by the summary's role field, or for records written before roles, by the name W1, W2... */
+    static boolean isWeight(TensorSummary tensor) {
+        return tensor.getRole() != null ? tensor.getRole() == TensorRole.WEIGHT : tensor.getName().startsWith("W");
+    }
+
     /** The CSV header line for summaries shaped like this one. */
     public static String header(TrainingSummary s) {
         StringBuilder header = new StringBuilder(
                 "step,loss_mean,loss_ema,accuracy_window,accuracy_cumulative,test_accuracy,samples_per_second");
         for (TensorSummary tensor : s.getTensors()) {
-            if (tensor.getName().startsWith("W")) {
+            if (isWeight(tensor)) {
                 header.append(',').append(tensor.getName()).append("_grad_norm,").append(tensor.getName())
                         .append("_update_ratio");
             }
