@@ -13,7 +13,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Snapshots written by the release before the typed specification and the element-wise optimisers (fixtures in
  * {@code snapshots-v1/}, one per optimiser, 150 steps on {@link #pixels} each) still load, and training the same
- * configuration on the same samples today gives every parameter and optimiser state tensor bit for bit.
+ * configuration on the same samples today gives every parameter and optimiser state tensor bit for bit. The
+ * short-memory Adam fixtures (beta1 0.5, beta2 0.6) reach bias corrections of exactly 1 after about 35 steps, so
+ * they cover both of Adam's loops.
  */
 class SnapshotCompatibilityTest {
     static final int STEPS = 150;
@@ -34,7 +36,8 @@ class SnapshotCompatibilityTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "adam-unit-major"})
+    @ValueSource(strings = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "adam-unit-major",
+        "adam-short-memory", "adamw-short-memory"})
     @DisplayName("a snapshot written before loads, and today's training on the same samples gives every tensor bit "
             + "for bit")
     void oldSnapshotLoadsAndTrainingIsBitwiseUnchanged(String name) throws IOException {
