@@ -36,12 +36,14 @@ public final class Adam extends ElementwiseOptimiser {
         decay = rate * decoupledWeightDecay;
     }
 
+    /**
+     * Once both bias corrections have rounded to exactly 1 in float (with the default betas, from update 17,300 on),
+     * dividing by them is exact and is left out: the same bits, and the loop, bound by the divider, runs half as long
+     * again. The test is the same for the whole loop, so the JIT compiles the loop once for each answer.
+     */
     @Override
     void updateRow(float[][] stateOfRow, float scale, float[] values, float[] p, int width) {
-        if (firstCorrection == 1f && secondCorrection == 1f) {
-            updateRowWithoutCorrection(stateOfRow, scale, values, p, width);
-            return;
-        }
+        boolean corrected = firstCorrection == 1f && secondCorrection == 1f;
         float[] m = stateOfRow[FIRST];
         float[] v = stateOfRow[SECOND];
         for (int j = 0; j < width; j++) {
@@ -51,27 +53,8 @@ public final class Adam extends ElementwiseOptimiser {
             m[j] = mi;
             v[j] = vi;
             float pi = p[j];
-            float adaptive = (mi / firstCorrection) / ((float) Math.sqrt(vi / secondCorrection) + epsilon);
-            p[j] = pi - learningRate * adaptive - decay * pi;
-        }
-    }
-
-    /**
-     * The same update once both bias corrections have rounded to exactly 1 in float (with the default betas, from
-     * update 17,300 on): dividing by 1 is exact, so leaving the two divisions out gives the same bits, and the loop,
-     * bound by the divider, runs half as long again.
-     */
-    private void updateRowWithoutCorrection(float[][] stateOfRow, float scale, float[] values, float[] p, int width) {
-        float[] m = stateOfRow[FIRST];
-        float[] v = stateOfRow[SECOND];
-        for (int j = 0; j < width; j++) {
-            float gi = scale * values[j];
-            float mi = beta1 * m[j] + (1f - beta1) * gi;
-            float vi = beta2 * v[j] + (1f - beta2) * gi * gi;
-            m[j] = mi;
-            v[j] = vi;
-            float pi = p[j];
-            float adaptive = mi / ((float) Math.sqrt(vi) + epsilon);
+            float adaptive = corrected ? mi / ((float) Math.sqrt(vi) + epsilon)
+                    : (mi / firstCorrection) / ((float) Math.sqrt(vi / secondCorrection) + epsilon);
             p[j] = pi - learningRate * adaptive - decay * pi;
         }
     }
