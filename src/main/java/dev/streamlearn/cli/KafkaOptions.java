@@ -4,11 +4,17 @@ import dev.streamlearn.kafka.KafkaCluster;
 import dev.streamlearn.kafka.Topics;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -19,7 +25,11 @@ import picocli.CommandLine.Spec;
  * that talks to Kafka.
  */
 final class KafkaOptions {
+    /** Names that hold secrets in configurations Kafka does not define (a schema registry's, a plugin's). */
     private static final Pattern SECRET = Pattern.compile(".*(password|secret|jaas|token|credential).*");
+    /** Kafka's own client and Streams configurations, whose PASSWORD-typed keys hold secrets or PEM material. */
+    private static final List<ConfigDef> KAFKA_CONFIGS = List.of(ProducerConfig.configDef(),
+            ConsumerConfig.configDef(), AdminClientConfig.configDef(), StreamsConfig.configDef());
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
@@ -92,7 +102,16 @@ final class KafkaOptions {
         return true;
     }
 
+    /**
+     * The value, or **** when its key can hold a secret: a key Kafka types PASSWORD (ssl.keystore.key and the other
+     * PEM keys, sasl.jaas.config, ssl.key.password, ...), with or without a Streams client prefix, or a key whose name
+     * says so.
+     */
     static String masked(String key, String value) {
-        return SECRET.matcher(key.toLowerCase(Locale.ROOT)).matches() ? "****" : value;
+        String bare = key.replaceFirst("^(producer|consumer|admin|main\\.consumer|restore\\.consumer|"
+                + "global\\.consumer)\\.", "");
+        boolean password = KAFKA_CONFIGS.stream().anyMatch(config -> config.configKeys().containsKey(bare)
+                && config.configKeys().get(bare).type == ConfigDef.Type.PASSWORD);
+        return password || SECRET.matcher(key.toLowerCase(Locale.ROOT)).matches() ? "****" : value;
     }
 }

@@ -28,6 +28,10 @@ public sealed interface Initialiser {
     }
 
     record Constant(double value) implements Initialiser {
+        public Constant {
+            weight("constant init", value);
+        }
+
         @Override
         public void fill(FloatTensor tensor, int fanIn, int fanOut, SeededRandom random) {
             tensor.fill((float) value);
@@ -41,6 +45,8 @@ public sealed interface Initialiser {
 
     record Uniform(double low, double high) implements Initialiser {
         public Uniform {
+            weight("uniform init low", low);
+            weight("uniform init high", high);
             if (!(low < high)) {
                 throw new IllegalArgumentException("uniform init needs low < high, got [" + low + ", " + high + ")");
             }
@@ -61,8 +67,9 @@ public sealed interface Initialiser {
 
     record Normal(double mean, double std, boolean truncated) implements Initialiser {
         public Normal {
-            if (!(std > 0) || !Double.isFinite(std)) {
-                throw new IllegalArgumentException("normal init needs a finite std > 0, got " + std);
+            weight("normal init mean", mean);
+            if (!(std > 0) || !(std <= Float.MAX_VALUE)) {
+                throw new IllegalArgumentException("normal init needs a std > 0 that a float holds, got " + std);
             }
         }
 
@@ -107,6 +114,14 @@ public sealed interface Initialiser {
         @Override
         public String spec() {
             return uniform ? "he-uniform" : "he-normal";
+        }
+    }
+
+    /** A bound or value of weights must be a float: not NaN, not infinite, not beyond the float range. */
+    private static void weight(String what, double value) {
+        if (!(Math.abs(value) <= Float.MAX_VALUE)) {
+            throw new IllegalArgumentException(what + " is " + value + ", expected a finite number within the float "
+                    + "range (|x| <= " + Float.MAX_VALUE + ")");
         }
     }
 

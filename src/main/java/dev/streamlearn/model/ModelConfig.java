@@ -61,9 +61,9 @@ public record ModelConfig(
                 throw new IllegalArgumentException("loss " + loss.flagName() + " needs 1 output, layers end in "
                         + outputs);
             }
-            if (positiveClass < 0) {
-                throw new IllegalArgumentException("loss " + loss.flagName() + " scores one class against the rest: "
-                        + "set binary-digit (positive class) to a class >= 0");
+            if (positiveClass < 0 || positiveClass > 9) {
+                throw new IllegalArgumentException("binary-digit (the positive class of loss " + loss.flagName()
+                        + ") is " + positiveClass + ", expected a digit 0-9");
             }
         } else if (outputs < 2 && loss != Objective.IDENTITY_MSE && loss != Objective.SIGMOID_MSE) {
             throw new IllegalArgumentException("loss " + loss.flagName() + " needs >= 2 outputs, layers end in "

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,22 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    @DisplayName("a binary digit outside 0-9 and initialiser bounds a float cannot hold are refused in one line, exit 2")
+    void impossibleModelValues() {
+        Outcome digit = run(Map.of(), "bench", "--model", "M1", "--binary-digit", "12");
+        assertEquals(2, digit.exitCode());
+        assertEquals(1, digit.err().strip().lines().count(), digit.err());
+        assertTrue(digit.err().contains("binary-digit (the positive class of loss sigmoid-cross-entropy) is 12, "
+                + "expected a digit 0-9"), digit.err());
+        Outcome infinite = run(Map.of(), "bench", "--init", "uniform:-1e309:0");
+        assertEquals(2, infinite.exitCode());
+        assertTrue(infinite.err().contains("uniform init low is -Infinity"), infinite.err());
+        Outcome overflow = run(Map.of(), "bench", "--bias-init", "constant:1e39");
+        assertEquals(2, overflow.exitCode());
+        assertTrue(overflow.err().contains("constant init is 1.0E39"), overflow.err());
+    }
+
+    @Test
     @DisplayName("a hyperparameter the chosen optimiser does not take is refused in one line naming what it takes")
     void unusedHyperparameterFlag() {
         Outcome outcome = run(Map.of(), "bench", "--optimizer", "sgd", "--weight-decay", "0.01");
@@ -112,6 +129,23 @@ class ConfigurationErrorsTest {
         assertTrue(outcome.out().contains("kafka.security.protocol=SASL_SSL"), outcome.out());
         assertTrue(outcome.out().contains("kafka.sasl.jaas.config=****"), outcome.out());
         assertFalse(outcome.out().contains("hunter2"), outcome.out());
+    }
+
+    @Test
+    @DisplayName("--print-config masks PEM keys and certificates and every other key Kafka types as a password")
+    void printConfigMasksPem() throws Exception {
+        Path config = file("kafka.ssl.keystore.key=-----BEGIN PRIVATE KEY-----MIIEv\n"
+                + "kafka.ssl.keystore.certificate.chain=-----BEGIN CERTIFICATE-----MIIDd\n"
+                + "kafka.ssl.truststore.certificates=-----BEGIN CERTIFICATE-----MIIDe\n"
+                + "kafka.producer.ssl.key.password=pw1\nkafka.ssl.keystore.location=/etc/kafka/keystore.jks\n");
+        Outcome outcome = run(Map.of(), "learn", "--config", config.toString(), "--print-config");
+        assertEquals(0, outcome.exitCode(), outcome.err());
+        for (String key : List.of("ssl.keystore.key", "ssl.keystore.certificate.chain", "ssl.truststore.certificates",
+                "producer.ssl.key.password")) {
+            assertTrue(outcome.out().contains("kafka." + key + "=****\n"), outcome.out());
+        }
+        assertFalse(outcome.out().contains("MII") || outcome.out().contains("pw1"), outcome.out());
+        assertTrue(outcome.out().contains("kafka.ssl.keystore.location=/etc/kafka/keystore.jks"), outcome.out());
     }
 
     @Test

@@ -31,6 +31,10 @@ class ConfigurationTest {
         assertTrue(refusal(() -> ModelConfig.preset("M2").loss(Objective.SIGMOID_CROSS_ENTROPY).build())
                 .contains("needs 1 output"));
         assertTrue(refusal(() -> new Initialiser.Uniform(1, 0)).contains("low < high"));
+        assertTrue(refusal(() -> new Initialiser.Constant(Double.NaN)).contains("constant init is NaN"));
+        assertTrue(refusal(() -> new Initialiser.Normal(0, 1e39, false)).contains("a std > 0 that a float holds"));
+        assertTrue(refusal(() -> new Initialiser.Normal(Double.POSITIVE_INFINITY, 1, false))
+                .contains("normal init mean is Infinity"));
         assertTrue(refusal(() -> LearningRateSchedule.parse("exponential:2:10")).contains("(0, 1]"));
         assertTrue(refusal(() -> ModelConfig.preset("M9")).contains("M1, M2, M3 or M4"));
     }
