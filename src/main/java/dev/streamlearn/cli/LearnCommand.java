@@ -41,6 +41,7 @@ final class LearnCommand implements Callable<Integer> {
              KafkaCluster cluster = kafka.connect();
              TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
             admin.createAll(config.topics(), (short) 1);
+            admin.requireSinglePartition(config.topics().train().name());
             long end = admin.endOffset(config.topics().train().name());
             Learner running = new Learner(cluster.clientProperties(), config, learner.stateDir);
             running.start();

@@ -82,6 +82,7 @@ final class ReplayCommand implements Callable<Integer> {
              KafkaCluster cluster = kafka.connect();
              TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
             String input = topics.train().name();
+            admin.requireSinglePartition(input);
             ModelConfig config = model.toConfig();
             byte[] startSnapshot = null;
             long from;

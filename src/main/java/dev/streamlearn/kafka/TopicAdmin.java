@@ -65,6 +65,27 @@ public final class TopicAdmin implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses a training topic of more than one partition: one model is a function of one total order of samples
+     * (partitioned training is not built yet), and a learner on several partitions would train one model each.
+     */
+    public void requireSinglePartition(String topic) {
+        int partitions;
+        try {
+            partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic)
+                    .partitions().size();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing topic " + topic, e);
+        }
+        if (partitions != 1) {
+            throw new IllegalArgumentException("training topic " + topic + " has " + partitions + " partitions; a "
+                    + "learner trains one model on one total order of samples, so it needs exactly 1");
+        }
+    }
+
     /** The log-end offset of partition 0 of a topic: the offset the next record will get. */
     public long endOffset(String topic) {
         TopicPartition partition = new TopicPartition(topic, 0);
