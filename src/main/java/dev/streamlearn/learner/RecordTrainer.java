@@ -29,7 +29,7 @@ final class RecordTrainer {
      * Everything one input record produced, sent together so a commit never splits it: the records for the sinks
      * and, when the record closed a snapshot interval, the model store's new checkpoint.
      */
-    record Emission(long offset, long timestamp, List<Forward> forwards, byte[] storeCheckpoint) {
+    record Emission(long offset, List<Forward> forwards, byte[] storeCheckpoint) {
     }
 
     RecordTrainer(LearnerConfig config, TrainingLoop loop) {
@@ -80,7 +80,7 @@ final class RecordTrainer {
                     config.applicationId(), record.topic(), record.partition(), loop.trainer())));
         }
         byte[] storeCheckpoint = result.storeSnapshot() ? result.checkpoint().toBytes() : null;
-        return new Emission(record.offset(), record.timestamp(), forwards, storeCheckpoint);
+        return new Emission(record.offset(), forwards, storeCheckpoint);
     }
 
     private static Emission deadLetter(InputRecord record, String stage, String reason, Throwable cause) {
@@ -95,7 +95,7 @@ final class RecordTrainer {
                 .setReason(reason)
                 .setExceptionClass(cause == null ? null : cause.getClass().getName())
                 .build();
-        return new Emission(record.offset(), record.timestamp(),
-                List.of(new Forward(LearnerTopology.DEAD_LETTER_SINK, record.offset(), letter)), null);
+        return new Emission(record.offset(), List.of(new Forward(LearnerTopology.DEAD_LETTER_SINK, record.offset(),
+                letter)), null);
     }
 }

@@ -112,13 +112,19 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
         }
     }
 
-    /** Sends one record's outputs, and puts its snapshot in the store, in the transaction that commits the record. */
+    /**
+     * Sends one record's outputs, and puts its snapshot in the store, in the transaction that commits the record.
+     * Outputs are stamped with the time they are made, so that retention counts from then: training on samples older
+     * than the output topics' retention must not write records the broker deletes at once. The input's time stays in
+     * their fields.
+     */
     private void send(RecordTrainer.Emission emission) {
         if (emission == null) {
             return;
         }
+        long now = context.currentSystemTimeMs();
         for (RecordTrainer.Forward forward : emission.forwards()) {
-            context.forward(new Record<>(forward.key(), forward.value(), emission.timestamp()), forward.sink());
+            context.forward(new Record<>(forward.key(), forward.value(), now), forward.sink());
         }
         if (emission.storeCheckpoint() != null) {
             store.put(CHECKPOINT_KEY, emission.storeCheckpoint());

@@ -13,6 +13,7 @@ import dev.streamlearn.model.SeededRandom;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
@@ -20,6 +21,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,19 +73,43 @@ class LearnerTopologyTest {
             SeededRandom random = new SeededRandom(11);
             for (long id = 0; id < samples; id++) {
                 if (withBadRecords && id % 50 == 7) {
-                    input.pipeInput(new byte[] {1}, new byte[] {0x42, 0x42, 0x42});
+                    input.pipeInput(new byte[] {1}, new byte[] {0x42, 0x42, 0x42}, INPUT_TIME);
                     Sample wrongSize = syntheticSample(id, new SeededRandom(id));
                     wrongSize.setPixels(ByteBuffer.wrap(new byte[780]));
-                    input.pipeInput(new byte[] {2}, Topics.SAMPLE_SERDE.encode(wrongSize));
+                    input.pipeInput(new byte[] {2}, Topics.SAMPLE_SERDE.encode(wrongSize), INPUT_TIME);
                 }
-                input.pipeInput(new byte[] {0}, Topics.SAMPLE_SERDE.encode(syntheticSample(id, random)));
+                input.pipeInput(new byte[] {0}, Topics.SAMPLE_SERDE.encode(syntheticSample(id, random)), INPUT_TIME);
             }
-            return new Result(summaries.readValuesToList(), deadLetters.readValuesToList(),
-                    liveModel.trainer().orElseThrow().network().parameters().get(0).toArray());
+            List<TestRecord<Long, TrainingSummary>> summaryRecords = summaries.readRecordsToList();
+            List<TestRecord<Long, DeadLetter>> letterRecords = deadLetters.readRecordsToList();
+            List<Instant> stamps = new ArrayList<>();
+            summaryRecords.forEach(record -> stamps.add(record.getRecordTime()));
+            letterRecords.forEach(record -> stamps.add(record.getRecordTime()));
+            List<float[]> weights = new ArrayList<>();
+            liveModel.trainer().orElseThrow().network().parameters().forEach(tensor -> weights.add(tensor.toArray()));
+            return new Result(summaryRecords.stream().map(TestRecord::value).toList(),
+                    letterRecords.stream().map(TestRecord::value).toList(), weights, stamps);
         }
     }
 
-    private record Result(List<TrainingSummary> summaries, List<DeadLetter> deadLetters, float[] weights) {
+    private record Result(List<TrainingSummary> summaries, List<DeadLetter> deadLetters, List<float[]> weights,
+                          List<Instant> outputTimes) {
+    }
+
+    /** Input records stamped long ago: older than any topic's retention. */
+    private static final Instant INPUT_TIME = Instant.parse("2001-01-01T00:00:00Z");
+
+    @Test
+    @DisplayName("outputs are stamped with the time they are made, not the input's (which stays in their fields)")
+    void outputsStampedWhenMade() {
+        Instant before = Instant.now();
+        Result result = run(300, true);
+        assertEquals(3 + 12, result.outputTimes().size());
+        for (Instant stamp : result.outputTimes()) {
+            assertTrue(!stamp.isBefore(before), "output stamped " + stamp + ", before the run started at " + before);
+        }
+        assertEquals(INPUT_TIME, result.summaries().get(0).getFirstEventTime());
+        assertEquals(INPUT_TIME, result.deadLetters().get(0).getTimestamp());
     }
 
     @Test
@@ -107,7 +133,10 @@ class LearnerTopologyTest {
     void badRecordsToDeadLetters() {
         Result clean = run(300, false);
         Result dirty = run(300, true);
-        assertArrayEquals(clean.weights(), dirty.weights());
+        assertEquals(clean.weights().size(), dirty.weights().size());
+        for (int t = 0; t < clean.weights().size(); t++) {
+            assertArrayEquals(clean.weights().get(t), dirty.weights().get(t), "tensor " + t);
+        }
         assertEquals(12, dirty.deadLetters().size());
         DeadLetter notAvro = dirty.deadLetters().get(0);
         assertEquals("decode", notAvro.getStage());
