@@ -1,6 +1,5 @@
 package dev.streamlearn.it;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,7 @@ import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.learner.Learner;
 import dev.streamlearn.learner.LearnerConfig;
+import dev.streamlearn.model.BitwiseAssertions;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.monitor.SummaryTail;
@@ -88,8 +88,7 @@ class BrokerRestartIntegrationTest {
         for (int i = 0; i < 4000; i++) {
             clean.step(train.image(i), train.labels()[i]);
         }
-        assertArrayEquals(clean.network().parameters().get(0).toArray(),
-                learned.network().parameters().get(0).toArray());
+        BitwiseAssertions.assertSameModel(clean, learned);
     }
 
     private static Mnist slice(Mnist train, int from, int count) {

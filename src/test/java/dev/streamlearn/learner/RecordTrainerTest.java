@@ -1,12 +1,11 @@
 package dev.streamlearn.learner;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.streamlearn.kafka.Topics;
-import dev.streamlearn.model.FloatTensor;
+import dev.streamlearn.model.BitwiseAssertions;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.model.SeededRandom;
@@ -97,12 +96,7 @@ class RecordTrainerTest {
         train(loud, records, true);
         RecordTrainer silent = recordTrainer(() -> null, 0);
         assertEquals(List.of(), train(silent, records, false));
-        assertEquals(loud.loop().trainer().updates(), silent.loop().trainer().updates());
-        List<FloatTensor> expected = loud.loop().trainer().network().parameters();
-        List<FloatTensor> actual = silent.loop().trainer().network().parameters();
-        for (int t = 0; t < expected.size(); t++) {
-            assertArrayEquals(expected.get(t).toArray(), actual.get(t).toArray(), "tensor " + t);
-        }
+        BitwiseAssertions.assertSameModel(loud.loop().trainer(), silent.loop().trainer());
     }
 
     @Test
