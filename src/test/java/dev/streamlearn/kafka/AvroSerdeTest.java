@@ -3,12 +3,15 @@ package dev.streamlearn.kafka;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.AlertState;
+import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.TrainingSummary;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,11 +19,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -59,6 +65,10 @@ class AvroSerdeTest {
         assertRoundTrip(Topics.SUMMARY_SERDE, summary());
         assertRoundTrip(Topics.DEAD_LETTER_SERDE, deadLetter());
         assertRoundTrip(Topics.ALERT_SERDE, alert());
+        assertRoundTrip(Topics.CHECKPOINT_SERDE, Checkpoint.newBuilder().setApplicationId("app").setStep(100)
+                .setInputTopic("mnist.train").setInputPartition(0).setNextOffset(104)
+                .setTakenAt(Instant.ofEpochMilli(7)).setModelConfig("{}").setSnapshot(ByteBuffer.wrap(new byte[] {1, 2}))
+                .build());
     }
 
     private static <T extends SpecificRecord> void assertRoundTrip(AvroSerde<T> serde, T record) throws IOException {
@@ -82,13 +92,18 @@ class AvroSerdeTest {
     }
 
     @Test
-    @DisplayName("bytes that are not single-object encoded are refused, not misread")
+    @DisplayName("bytes that are not single-object encoded, of another schema, or cut short are refused, with why")
     void refusesForeignBytes() {
-        assertThrows(Exception.class, () -> Topics.SAMPLE_SERDE.decode(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+        Exception notAvro = assertThrows(BadHeaderException.class,
+                () -> Topics.SAMPLE_SERDE.decode(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+        assertTrue(notAvro.getMessage().contains("Unrecognized header bytes"), notAvro.getMessage());
         byte[] summary = Topics.SUMMARY_SERDE.encode(summary());
-        assertThrows(Exception.class, () -> Topics.SAMPLE_SERDE.decode(summary));
+        Exception otherSchema = assertThrows(MissingSchemaException.class, () -> Topics.SAMPLE_SERDE.decode(summary));
+        assertTrue(otherSchema.getMessage().contains("Cannot resolve schema for fingerprint"),
+                otherSchema.getMessage());
         byte[] truncated = Arrays.copyOf(Topics.SAMPLE_SERDE.encode(sample()), 40);
-        assertThrows(Exception.class, () -> Topics.SAMPLE_SERDE.decode(truncated));
+        Exception cut = assertThrows(AvroRuntimeException.class, () -> Topics.SAMPLE_SERDE.decode(truncated));
+        assertTrue(cut.getCause() instanceof EOFException, "cause: " + cut.getCause());
     }
 
     @Test
