@@ -49,11 +49,11 @@ final class MonitorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        SummaryConsumer.Start start = fromTimestamp != null ? new SummaryConsumer.Start.At(parseTime(fromTimestamp))
+                : fromBeginning ? new SummaryConsumer.Start.Earliest() : new SummaryConsumer.Start.Latest();
         if (kafka.printedConfig()) {
             return 0;
         }
-        SummaryConsumer.Start start = fromTimestamp != null ? new SummaryConsumer.Start.At(parseTime(fromTimestamp))
-                : fromBeginning ? new SummaryConsumer.Start.Earliest() : new SummaryConsumer.Start.Latest();
         try (KafkaCluster cluster = kafka.connect();
              SummaryConsumer consumer = new SummaryConsumer(cluster.clientProperties(), kafka.topics().monitor(),
                      start);

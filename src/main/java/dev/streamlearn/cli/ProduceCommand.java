@@ -48,11 +48,11 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Mnist.Split which = Mnist.Split.parse(split);
+        ProduceOptions options = new ProduceOptions(limit, shuffle, seed, epochs, rate, startId);
         if (kafka.printedConfig()) {
             return 0;
         }
-        Mnist.Split which = Mnist.Split.parse(split);
-        ProduceOptions options = new ProduceOptions(limit, shuffle, seed, epochs, rate, startId);
         Mnist samples = data.load(which);
         try (KafkaCluster cluster = kafka.connect()) {
             Topics topics = kafka.topics();

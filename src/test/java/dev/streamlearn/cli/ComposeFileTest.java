@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,16 +20,19 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * No Docker engine runs here, so the compose file is checked as text: every service built from the project's
- * Dockerfile runs a valid streamlearn command line, and every file it mounts or names exists in the repository.
+ * Dockerfile runs a valid streamlearn command line whose every value (flags and its mounted properties file) is
+ * accepted, and every file it mounts or names exists in the repository.
  */
 class ComposeFileTest {
     private static final Path COMPOSE = Path.of("docker-compose.yml");
 
     @Test
-    @DisplayName("every streamlearn service's command parses, and its mounted config files exist")
+    @DisplayName("every streamlearn service's command and its mounted config file are valid, and the files exist")
     void servicesAreValidInvocations() throws Exception {
         JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(COMPOSE.toFile()).get("services");
         Set<String> built = new TreeSet<>();
@@ -59,10 +66,32 @@ class ComposeFileTest {
                 // Parse as the container would see it, with the host copy of the config file.
                 command.set(config + 1, host.resolve(Path.of(inContainer).getFileName()).toString());
             }
-            String[] args = command.toArray(String[]::new);
-            StreamlearnCommand.commandLine(Map.of(), args).parseArgs(args);
+            command.add("--print-config");
+            assertEquals(0, printConfig(command.toArray(String[]::new)), service.getKey() + ": " + command);
         }
         assertEquals(Set.of("learner", "monitor", "producer", "topics"), built);
+    }
+
+    /** Runs a command with --print-config, which validates every value, prints it and exits; returns its code. */
+    private static int printConfig(String... args) {
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true));
+        try {
+            CommandLine commandLine = StreamlearnCommand.commandLine(Map.of(), args);
+            commandLine.setErr(new PrintWriter(new StringWriter()));
+            return commandLine.execute(args);
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    @Test
+    @DisplayName("a service's properties file with a bad value fails the check, as the service would")
+    void badValueInAServiceFileFails(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("learner.properties");
+        Files.writeString(file, Files.readString(Path.of("learner", "learner.properties")).replace("model=M2",
+                "model=M9"));
+        assertEquals(2, printConfig("learn", "--config", file.toString(), "--print-config"));
     }
 
     private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode node) {
