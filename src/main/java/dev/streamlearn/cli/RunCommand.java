@@ -84,6 +84,11 @@ final class RunCommand implements Callable<Integer> {
         if (trainSamples <= 0) {
             throw new IllegalArgumentException("--train-samples is " + trainSamples + ", expected > 0");
         }
+        if (report != null && export != null && report.toAbsolutePath().normalize()
+                .equals(Npz.configPathFor(export).toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("--report " + report + " is the file --export " + export
+                    + " writes the model config to; give the report another name");
+        }
         String runId = "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
         Topics topics = new Topics(kafka.topicPrefix + runId + ".");

@@ -88,6 +88,18 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    @DisplayName("a report path that --export would overwrite with the model config is refused before any work")
+    void reportCollidesWithExportConfig() {
+        Path report = dir.resolve("r.json");
+        Outcome outcome = run(Map.of(), "run", "--report", report.toString(), "--export",
+                dir.resolve("r.npz").toString());
+        assertEquals(2, outcome.exitCode());
+        assertEquals(1, outcome.err().strip().lines().count(), outcome.err());
+        assertTrue(outcome.err().contains("is the file --export " + dir.resolve("r.npz") + " writes the model config "
+                + "to; give the report another name"), outcome.err());
+    }
+
+    @Test
     @DisplayName("a hyperparameter the chosen optimiser does not take is refused in one line naming what it takes")
     void unusedHyperparameterFlag() {
         Outcome outcome = run(Map.of(), "bench", "--optimizer", "sgd", "--weight-decay", "0.01");
