@@ -54,6 +54,11 @@ final class ProduceCommand implements Callable<Integer> {
             return 0;
         }
         Mnist samples = data.load(which);
+        long total = (long) (limit == 0 ? samples.count() : Math.min(limit, samples.count())) * epochs;
+        if (startId >= total) {
+            throw new IllegalArgumentException("--start-id " + startId + " is past the last of the " + total
+                    + " samples this run sends (positions 0 to " + (total - 1) + "); nothing to send");
+        }
         try (KafkaCluster cluster = kafka.connect()) {
             Topics topics = kafka.topics();
             try (TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {

@@ -51,6 +51,18 @@ class ProducerFaultsTest {
     }
 
     @Test
+    @DisplayName("a start position past everything the run would send: one line saying so, exit 2, no broker needed")
+    void startPastTheEnd() throws Exception {
+        MnistFetcher.fetch(Path.of("data", "mnist"));
+        Outcome outcome = run("produce", "--split", "test", "--limit", "1000", "--start-id", "1000",
+                "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, outcome.exitCode(), outcome.err());
+        assertEquals(1, outcome.err().strip().lines().count(), outcome.err());
+        assertTrue(outcome.err().contains("--start-id 1000 is past the last of the 1000 samples this run sends "
+                + "(positions 0 to 999); nothing to send"), outcome.err());
+    }
+
+    @Test
     @DisplayName("a broker that does not answer: one line and exit 1 within the retry bound")
     void brokerDown() throws Exception {
         MnistFetcher.fetch(Path.of("data", "mnist"));
