@@ -3,12 +3,12 @@ package dev.streamlearn.kafka;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.commons.io.input.UnsynchronizedByteArrayInputStream;
 import org.apache.commons.io.output.UnsynchronizedByteArrayOutputStream;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -76,11 +76,20 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     /**
      * As {@link #decode(byte[])}, into {@code reuse} (and its buffers) when not null: no garbage per record. Read
-     * through a ByteBuffer: Avro's stream over a byte array is a synchronised ByteArrayInputStream, read a byte at a
-     * time.
+     * through an unsynchronised stream (Avro's stream over a byte array is a synchronised ByteArrayInputStream, read a
+     * byte at a time), which also tells whether anything follows the record: trailing bytes are refused, as a record
+     * with something appended is not the record its writer sent.
      */
     public T decode(byte[] bytes, T reuse) throws IOException {
-        return decoder.decode(ByteBuffer.wrap(bytes), reuse);
+        try (UnsynchronizedByteArrayInputStream in = UnsynchronizedByteArrayInputStream.builder().setByteArray(bytes)
+                .get()) {
+            T record = decoder.decode(in, reuse);
+            if (in.available() > 0) {
+                throw new IOException(in.available() + " bytes after the end of the " + record.getSchema().getName()
+                        + " record (" + bytes.length + " in all)");
+            }
+            return record;
+        }
     }
 
     @Override

@@ -44,6 +44,10 @@ final class SampleValidator {
             return new Checked(null, "decode", "not an Avro single-object encoded Sample: " + e.getMessage(), e);
         }
         int pixels = sample.getPixels().remaining();
+        if (sample.getRows() <= 0 || sample.getCols() <= 0) {
+            return new Checked(null, "validate", "rows x cols is " + sample.getRows() + " x " + sample.getCols()
+                    + ", expected both > 0", null);
+        }
         if ((long) sample.getRows() * sample.getCols() != pixels) {
             return new Checked(null, "validate", "pixels has " + pixels + " bytes, expected rows x cols = "
                     + sample.getRows() + " x " + sample.getCols() + " = " + (long) sample.getRows() * sample.getCols(),
