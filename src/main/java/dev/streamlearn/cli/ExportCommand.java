@@ -23,6 +23,10 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE.npz", required = true, description = "Where to write the weights.")
     Path out;
 
+    @Option(names = "--learner", paramLabel = "APPLICATION_ID",
+            description = "Whose checkpoint, when several learners write to the checkpoint topic.")
+    String learner;
+
     @Override
     public Integer call() throws Exception {
         if (kafka.printedConfig()) {
@@ -30,7 +34,8 @@ final class ExportCommand implements Callable<Integer> {
         }
         long step = parseStep(checkpoint);
         try (KafkaCluster cluster = kafka.connect()) {
-            Checkpoint found = CheckpointReader.find(cluster.clientProperties(), kafka.topics().checkpoints(), step)
+            Checkpoint found = CheckpointReader.find(cluster.clientProperties(), kafka.topics().checkpoints(),
+                            kafka.topics().train().name(), learner, step)
                     .orElseThrow(() -> new IllegalArgumentException("no checkpoint " + checkpoint + " on "
                             + kafka.topics().checkpoints().name()));
             Npz.export(CheckpointReader.restore(found).network(), out);

@@ -59,6 +59,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--application-id", description = "Default: streamlearn-replay-YYYYMMDD-HHMMSS.")
     String applicationId;
 
+    @Option(names = "--learner", paramLabel = "APPLICATION_ID",
+            description = "With --from-checkpoint: whose checkpoint, when several learners write to the topic.")
+    String learner;
+
     @Option(names = "--export", paramLabel = "FILE.npz", description = "Write the final weights.")
     Path export;
 
@@ -87,9 +91,10 @@ final class ReplayCommand implements Callable<Integer> {
             byte[] startSnapshot = null;
             long from;
             if (start.checkpoint != null) {
-                Checkpoint checkpoint = CheckpointReader.find(cluster.clientProperties(), source.checkpoints(),
-                        ExportCommand.parseStep(start.checkpoint)).orElseThrow(() -> new IllegalArgumentException(
-                                "no checkpoint " + start.checkpoint + " on " + source.checkpoints().name()));
+                long step = ExportCommand.parseStep(start.checkpoint);
+                Checkpoint checkpoint = CheckpointReader.find(cluster.clientProperties(), source.checkpoints(), input,
+                        learner, step).orElseThrow(() -> new IllegalArgumentException("no checkpoint "
+                                + start.checkpoint + " of " + input + " on " + source.checkpoints().name()));
                 startSnapshot = CheckpointReader.snapshotBytes(checkpoint);
                 config = ModelSnapshot.parseConfig(checkpoint.getModelConfig());
                 from = checkpoint.getNextOffset();

@@ -6,27 +6,55 @@ import dev.streamlearn.kafka.Topic;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.OnlineTrainer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** Finds a checkpoint on the checkpoint topic (read_committed) by step, or the latest. */
+/**
+ * Finds a checkpoint on the checkpoint topic (read_committed) by step, or the latest: only checkpoints of the given
+ * training topic, and of one learner. Several learners can write to one checkpoint topic; unless one is named, a topic
+ * holding more than one learner's checkpoints is refused rather than answered with whichever wrote last.
+ */
 public final class CheckpointReader {
     private CheckpointReader() {
     }
 
     /**
+     * @param trainingTopic the input topic the checkpoint's learner trained on
+     * @param learner the application id of the learner, or null when the topic holds one learner's checkpoints
      * @param step the checkpoint's step, or -1 for the latest
      */
-    public static Optional<Checkpoint> find(Properties clientProperties, Topic<Long, Checkpoint> topic, long step) {
-        AtomicReference<Checkpoint> found = new AtomicReference<>();
+    public static Optional<Checkpoint> find(Properties clientProperties, Topic<Long, Checkpoint> topic,
+                                            String trainingTopic, String learner, long step) {
+        List<Checkpoint> all = new ArrayList<>();
         PartitionReader.read(clientProperties, topic.name(), topic.keySerde().deserializer(),
-                topic.valueSerde().deserializer(), -1, -1, Duration.ofMinutes(2), record -> {
-                    if (step < 0 || record.value().getStep() == step) {
-                        found.set(record.value());
-                    }
-                });
-        return Optional.ofNullable(found.get());
+                topic.valueSerde().deserializer(), -1, -1, Duration.ofMinutes(2), record -> all.add(record.value()));
+        return select(all, topic.name(), trainingTopic, learner, step);
+    }
+
+    /** The last of the checkpoints, in topic order, that is of the training topic, the learner and the step. */
+    static Optional<Checkpoint> select(List<Checkpoint> checkpoints, String checkpointTopic, String trainingTopic,
+                                       String learner, long step) {
+        Set<String> learners = new TreeSet<>();
+        Checkpoint found = null;
+        for (Checkpoint checkpoint : checkpoints) {
+            if (!checkpoint.getInputTopic().equals(trainingTopic)
+                    || learner != null && !checkpoint.getApplicationId().equals(learner)) {
+                continue;
+            }
+            learners.add(checkpoint.getApplicationId());
+            if (step < 0 || checkpoint.getStep() == step) {
+                found = checkpoint;
+            }
+        }
+        if (learners.size() > 1) {
+            throw new IllegalArgumentException(checkpointTopic + " holds checkpoints of " + learners.size()
+                    + " learners of " + trainingTopic + " " + learners + "; name one with --learner");
+        }
+        return Optional.ofNullable(found);
     }
 
     /** The trainer a checkpoint holds: parameters, optimiser state and counters, bit for bit. */
