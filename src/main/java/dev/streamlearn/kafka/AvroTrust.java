@@ -15,11 +15,26 @@ import dev.streamlearn.avro.TrainingSummary;
 import org.apache.avro.util.ClassSecurityValidator;
 
 /**
- * Avro 1.12 refuses to instantiate generated classes it does not trust ({@code SecurityException: Forbidden}), even
- * to build a record: every class that builds or decodes the contract records calls {@link #install()} first.
+ * Avro settings every class that builds or decodes the contract records installs first ({@link #install()}): Avro 1.12
+ * refuses to instantiate generated classes it does not trust ({@code SecurityException: Forbidden}), even to build a
+ * record; and it allocates whatever a length prefix claims before reading it, so a record of a few bytes claiming a
+ * gigabyte of pixels would exhaust the heap. Its limits ({@code org.apache.avro.limits.*}, unless set already) are
+ * set from what a record here can hold: no bytes or string longer than the largest record, no collection longer
+ * than {@link #MAX_COLLECTION_ITEMS}.
  */
 public final class AvroTrust {
+    /** Far above the longest list a contract record holds (histogram bins, units per layer, tensors). */
+    public static final int MAX_COLLECTION_ITEMS = 1_000_000;
+
     static {
+        System.setProperty("org.apache.avro.limits.bytes.maxLength",
+                System.getProperty("org.apache.avro.limits.bytes.maxLength", String.valueOf(Topics.MAX_RECORD_BYTES)));
+        System.setProperty("org.apache.avro.limits.string.maxLength",
+                System.getProperty("org.apache.avro.limits.string.maxLength",
+                        String.valueOf(Topics.MAX_RECORD_BYTES)));
+        System.setProperty("org.apache.avro.limits.collectionItems.maxLength",
+                System.getProperty("org.apache.avro.limits.collectionItems.maxLength",
+                        String.valueOf(MAX_COLLECTION_ITEMS)));
         ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.DEFAULT,
                 ClassSecurityValidator.builder()
                         .add(Sample.class).add(TrainingSummary.class).add(TensorSummary.class)
@@ -32,7 +47,7 @@ public final class AvroTrust {
     private AvroTrust() {
     }
 
-    /** Trusts exactly the generated contract classes (idempotent: the work happens once, at class load). */
+    /** Trusts exactly the generated contract classes and sets the limits (once, at class load). */
     public static void install() {
         // The static initialiser does the work.
     }

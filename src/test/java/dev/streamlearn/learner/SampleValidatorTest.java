@@ -39,6 +39,20 @@ class SampleValidatorTest {
     }
 
     @Test
+    @DisplayName("a record of a few bytes whose pixel length claims a gibibyte is refused at decoding by Avro's limit")
+    void lengthPrefixBeyondTheRecord() {
+        byte[] valid = Topics.SAMPLE_SERDE.encode(sample());
+        byte[] header = Arrays.copyOf(valid, 14); // marker, fingerprint, id, label, rows, cols: one byte each
+        byte[] gibibyte = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08}; // zig-zag varint of 2^30
+        byte[] poison = Arrays.copyOf(header, header.length + gibibyte.length + 4);
+        System.arraycopy(gibibyte, 0, poison, header.length, gibibyte.length);
+        SampleValidator.Checked checked = validator.check(poison);
+        assertFalse(checked.accepted());
+        assertEquals("decode", checked.stage());
+        assertTrue(checked.reason().contains("Bytes length 1073741824 exceeds maximum allowed"), checked.reason());
+    }
+
+    @Test
     @DisplayName("a record with bytes after its end is refused at decoding, saying how many")
     void trailingBytes() {
         byte[] encoded = Topics.SAMPLE_SERDE.encode(sample());
