@@ -149,7 +149,8 @@ final class RunCommand implements Callable<Integer> {
                 return 130;
             }
             OnlineTrainer trainer = running.liveModel().trainer().orElseThrow();
-            TestSet testSet = TestSet.read(cluster.clientProperties(), topics.test(), Duration.ofMinutes(2));
+            TestSet testSet = TestSet.read(cluster.clientProperties(), topics.test(), config.model(),
+                    Duration.ofMinutes(2));
             double testAccuracy = new BatchEvaluator(trainer.network(), 1000)
                     .accuracy(testSet.pixels(), testSet.labels());
             List<String> alertList;

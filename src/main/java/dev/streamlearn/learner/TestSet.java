@@ -3,31 +3,56 @@ package dev.streamlearn.learner;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.kafka.PartitionReader;
 import dev.streamlearn.kafka.Topic;
+import dev.streamlearn.model.ModelConfig;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** A held-out split read whole from its topic (read_committed), ready for batched evaluation. */
-public record TestSet(byte[] pixels, int[] labels) {
+/**
+ * A held-out split read whole from its topic (read_committed), ready for batched evaluation. A record the model could
+ * not train on (undecodable, null, the wrong size, a label its head cannot score) is skipped and counted, as the
+ * learner would refuse it: one bad record on the test topic must not stop evaluation.
+ *
+ * @param pixels every accepted sample's pixels, sample after sample
+ * @param labels their labels
+ * @param skipped records refused
+ */
+public record TestSet(byte[] pixels, int[] labels, long skipped) {
 
     public int size() {
         return labels.length;
     }
 
-    /** Reads every committed sample of partition 0 of topic, from the beginning to the end offset seen at start. */
-    public static TestSet read(Properties clientProperties, Topic<Long, Sample> topic, Duration timeout) {
+    /** Reads every committed record of partition 0 of topic, from the beginning to the end offset seen at start. */
+    public static TestSet read(Properties clientProperties, Topic<Long, Sample> topic, ModelConfig model,
+                               Duration timeout) {
+        List<byte[]> values = new ArrayList<>();
+        PartitionReader.read(clientProperties, topic.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                -1, -1, timeout, record -> values.add(record.value()));
+        return of(values, model);
+    }
+
+    /** The samples among these record values that the model could train on. */
+    static TestSet of(List<byte[]> values, ModelConfig model) {
+        SampleValidator validator = new SampleValidator(model);
         ByteArrayOutputStream pixels = new ByteArrayOutputStream();
         List<Integer> labels = new ArrayList<>();
-        PartitionReader.read(clientProperties, topic.name(), topic.keySerde().deserializer(),
-                topic.valueSerde().deserializer(), -1, -1, timeout, record -> {
-                    var buffer = record.value().getPixels().duplicate();
-                    byte[] image = new byte[buffer.remaining()];
-                    buffer.get(image);
-                    pixels.writeBytes(image);
-                    labels.add(record.value().getLabel());
-                });
-        return new TestSet(pixels.toByteArray(), labels.stream().mapToInt(Integer::intValue).toArray());
+        long skipped = 0;
+        for (byte[] value : values) {
+            SampleValidator.Checked checked = validator.check(value);
+            if (!checked.accepted()) {
+                skipped++;
+                continue;
+            }
+            var buffer = checked.sample().getPixels().duplicate();
+            byte[] image = new byte[buffer.remaining()];
+            buffer.get(image);
+            pixels.writeBytes(image);
+            labels.add(checked.sample().getLabel());
+        }
+        return new TestSet(pixels.toByteArray(), labels.stream().mapToInt(Integer::intValue).toArray(), skipped);
     }
 }

@@ -82,7 +82,7 @@ final class EndToEndScenario {
             assertTrue(heldOut != null && heldOut > 0.85, "held-out accuracy in the last summary: " + heldOut);
             double prequential = trainer.window().cumulativeAccuracy();
             assertTrue(prequential > 0.80, "prequential accuracy " + prequential);
-            TestSet test = TestSet.read(client, topics.test(), Duration.ofMinutes(1));
+            TestSet test = TestSet.read(client, topics.test(), config.model(), Duration.ofMinutes(1));
             assertEquals(10_000, test.size());
             double testAccuracy = new BatchEvaluator(trainer.network(), 1000).accuracy(test.pixels(), test.labels());
             assertTrue(testAccuracy > 0.85, "test accuracy " + testAccuracy);
