@@ -32,11 +32,12 @@ final class RecordTrainer {
     record Emission(long offset, List<Forward> forwards, byte[] storeCheckpoint) {
     }
 
+    /** Records are checked against the model the loop trains, which a restored snapshot decides, not the flags. */
     RecordTrainer(LearnerConfig config, TrainingLoop loop) {
         this.config = config;
-        this.validator = new SampleValidator(config.model());
+        this.validator = new SampleValidator(loop.trainer().config());
         this.loop = loop;
-        this.pixels = new byte[config.model().inputSize()];
+        this.pixels = new byte[loop.trainer().config().inputSize()];
     }
 
     TrainingLoop loop() {

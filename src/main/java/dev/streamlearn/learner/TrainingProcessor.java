@@ -62,6 +62,11 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
             ModelCheckpoint checkpoint = ModelCheckpoint.fromBytes(saved);
             model = checkpoint.restore();
             restoredOffset = checkpoint.nextOffset();
+            if (!model.config().equals(config.model())) {
+                System.err.println("learner " + config.applicationId() + ": its model store holds "
+                        + model.config().describe() + "; it goes on training that, not the "
+                        + config.model().describe() + " the flags ask for (use a new --application-id for a new model)");
+            }
         }
         trainer = new RecordTrainer(config, new TrainingLoop(model, TrainingLoop.Cadence.of(config), summaries,
                 services.heldOut()));

@@ -81,4 +81,35 @@ class TrainingProcessorTest {
         train(uninterrupted, input.subList(0, 200));
         BitwiseAssertions.assertSameModel(uninterrupted, live.trainer().orElseThrow());
     }
+
+    @Test
+    @DisplayName("restored from a snapshot of another model than the flags name, it follows the snapshot throughout: "
+            + "a label only the flags' head has is a dead letter, not a crash")
+    void restoredModelDecidesWhatIsValid() throws Exception {
+        ModelConfig snapshotModel = ModelConfig.preset("M2").layers(List.of(784, 3)).build();
+        LearnerConfig config = LearnerConfig.builder("processor-test", TOPICS, ModelConfig.preset("M2").build())
+                .evaluationInterval(0).checkpointInterval(0).build();
+        MockProcessorContext<Long, SpecificRecord> context = new MockProcessorContext<>();
+        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(LearnerTopology.MODEL_STORE), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        store.put(TrainingProcessor.CHECKPOINT_KEY, ModelCheckpoint.of(new OnlineTrainer(snapshotModel), 0).toBytes());
+        LiveModel live = new LiveModel();
+        TrainingProcessor processor = new TrainingProcessor(config,
+                new LearnerServices(live, () -> null, new ListInputReader(List.of())));
+        processor.init(context);
+        context.setCurrentSystemTimeMs(1);
+        List<InputRecord> input = records(10);
+        for (InputRecord record : input) {
+            context.setRecordMetadata(TOPIC, 0, record.offset());
+            processor.process(new Record<>(record.key(), record.value(), record.timestamp()));
+        }
+        long deadLetters = context.forwarded().stream()
+                .filter(sent -> sent.childName().orElseThrow().equals(LearnerTopology.DEAD_LETTER_SINK)).count();
+        assertEquals(7, deadLetters, "labels 3-9 of the ten samples");
+        assertEquals(snapshotModel, live.trainer().orElseThrow().config());
+        assertEquals(3, live.trainer().orElseThrow().updates());
+    }
 }
