@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +35,8 @@ import java.util.concurrent.Executors;
  */
 public final class DashboardServer implements AutoCloseable {
     public static final int HISTORY_CAP = 1_000;
+    /** Events a browser may fall behind by, beyond the history it is sent on connecting, before it is dropped. */
+    static final int CLIENT_BACKLOG = 256;
     private static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
     private static final int MAX_URI_LENGTH = 2_048;
 
@@ -44,7 +48,7 @@ public final class DashboardServer implements AutoCloseable {
     });
     private final ObjectMapper json = new ObjectMapper();
     private final Deque<String> history = new ArrayDeque<>();
-    private final List<OutputStream> clients = new CopyOnWriteArrayList<>();
+    private final List<Client> clients = new CopyOnWriteArrayList<>();
     private final TrainingMetrics metrics = new TrainingMetrics();
 
     private DashboardServer(HttpServer server) {
@@ -98,14 +102,64 @@ public final class DashboardServer implements AutoCloseable {
             history.addLast(event);
         }
         byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
-        for (OutputStream client : clients) {
-            try {
-                synchronized (client) {
-                    client.write(bytes);
-                    client.flush();
-                }
-            } catch (IOException gone) {
+        for (Client client : clients) {
+            if (!client.offer(bytes)) {
                 clients.remove(client);
+                client.drop();
+            }
+        }
+    }
+
+    /**
+     * One browser's event stream: events wait in a bounded queue and a thread of the client's own writes them, so a
+     * browser that stops reading holds up neither the publisher, nor the server's threads, nor the other browsers; one
+     * that falls {@link #CLIENT_BACKLOG} events behind is dropped. (A writer blocked on a browser that never reads
+     * stays blocked until the connection breaks; it holds only its own thread.)
+     */
+    private final class Client {
+        private final OutputStream out;
+        private final BlockingQueue<byte[]> queue;
+        private final Thread writer;
+        private volatile boolean dropped;
+
+        Client(OutputStream out, List<byte[]> backlog) {
+            this.out = out;
+            this.queue = new ArrayBlockingQueue<>(backlog.size() + CLIENT_BACKLOG);
+            this.queue.addAll(backlog);
+            this.writer = new Thread(this::write, "dashboard-client");
+            writer.setDaemon(true);
+            writer.start();
+        }
+
+        boolean offer(byte[] event) {
+            return !dropped && queue.offer(event);
+        }
+
+        private void write() {
+            try {
+                while (!dropped) {
+                    byte[] event = queue.take();
+                    out.write(event);
+                    if (queue.isEmpty()) {
+                        out.flush();
+                    }
+                }
+            } catch (IOException | InterruptedException gone) {
+                clients.remove(this);
+            }
+        }
+
+        void drop() {
+            dropped = true;
+            writer.interrupt();
+        }
+
+        void close() {
+            drop();
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // The browser already went away.
             }
         }
     }
@@ -178,17 +232,12 @@ public final class DashboardServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         exchange.sendResponseHeaders(200, 0);
-        OutputStream out = exchange.getResponseBody();
-        List<String> backlog;
+        List<byte[]> backlog = new ArrayList<>();
         synchronized (history) {
-            backlog = new ArrayList<>(history);
-            synchronized (out) {
-                for (String event : backlog) {
-                    out.write(event.getBytes(StandardCharsets.UTF_8));
-                }
-                out.flush();
+            for (String event : history) {
+                backlog.add(event.getBytes(StandardCharsets.UTF_8));
             }
-            clients.add(out);
+            clients.add(new Client(exchange.getResponseBody(), backlog));
         }
     }
 
@@ -215,12 +264,8 @@ public final class DashboardServer implements AutoCloseable {
 
     @Override
     public void close() {
-        for (OutputStream client : clients) {
-            try {
-                client.close();
-            } catch (IOException ignored) {
-                // The browser already went away.
-            }
+        for (Client client : clients) {
+            client.close();
         }
         server.stop(0);
         executor.shutdownNow();
