@@ -44,6 +44,21 @@ class TrainingProcessorTest {
         }
     }
 
+    /** A processor initialised on a model store that holds the checkpoint, with the input the reader can re-read. */
+    private static TrainingProcessor restored(MockProcessorContext<Long, SpecificRecord> context, LearnerConfig config,
+                                              ModelCheckpoint checkpoint, List<InputRecord> readable, LiveModel live) {
+        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(LearnerTopology.MODEL_STORE), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        store.put(TrainingProcessor.CHECKPOINT_KEY, checkpoint.toBytes());
+        TrainingProcessor processor = new TrainingProcessor(config,
+                new LearnerServices(live, () -> null, new ListInputReader(readable)));
+        processor.init(context);
+        return processor;
+    }
+
     @Test
     @DisplayName("restored from a snapshot at offset 100 and handed offset 199 first, it re-applies 100-198 silently "
             + "from the input reader, then trains 199: one summary out, the model of 200 uninterrupted steps")
@@ -56,16 +71,8 @@ class TrainingProcessorTest {
         train(atSnapshot, input.subList(0, 100));
 
         MockProcessorContext<Long, SpecificRecord> context = new MockProcessorContext<>();
-        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(LearnerTopology.MODEL_STORE), Serdes.String(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
-        store.put(TrainingProcessor.CHECKPOINT_KEY, ModelCheckpoint.of(atSnapshot, 100).toBytes());
         LiveModel live = new LiveModel();
-        TrainingProcessor processor = new TrainingProcessor(config,
-                new LearnerServices(live, () -> null, new ListInputReader(input)));
-        processor.init(context);
+        TrainingProcessor processor = restored(context, config, ModelCheckpoint.of(atSnapshot, 100), input, live);
 
         InputRecord first = input.get(199);
         context.setRecordMetadata(TOPIC, 0, first.offset());
@@ -90,16 +97,9 @@ class TrainingProcessorTest {
         LearnerConfig config = LearnerConfig.builder("processor-test", TOPICS, ModelConfig.preset("M2").build())
                 .evaluationInterval(0).checkpointInterval(0).build();
         MockProcessorContext<Long, SpecificRecord> context = new MockProcessorContext<>();
-        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(LearnerTopology.MODEL_STORE), Serdes.String(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
-        store.put(TrainingProcessor.CHECKPOINT_KEY, ModelCheckpoint.of(new OnlineTrainer(snapshotModel), 0).toBytes());
         LiveModel live = new LiveModel();
-        TrainingProcessor processor = new TrainingProcessor(config,
-                new LearnerServices(live, () -> null, new ListInputReader(List.of())));
-        processor.init(context);
+        TrainingProcessor processor = restored(context, config, ModelCheckpoint.of(new OnlineTrainer(snapshotModel), 0),
+                List.of(), live);
         context.setCurrentSystemTimeMs(1);
         List<InputRecord> input = records(10);
         for (InputRecord record : input) {
