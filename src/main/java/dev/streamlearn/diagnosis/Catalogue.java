@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.OptionalInt;
 
 /**
@@ -114,8 +115,7 @@ public final class Catalogue {
             UNSTABLE_LOSS);
 
     /** Every rule: the causes, then {@link #PLATEAU}, which is tested only when no cause holds. */
-    public static final List<Rule> ALL = List.of(NON_FINITE, EXPLODING, VANISHING, SATURATION, DEAD_RELU, STALLED,
-            UNSTABLE_LOSS, PLATEAU);
+    public static final List<Rule> ALL = Stream.concat(CAUSES.stream(), Stream.of(PLATEAU)).toList();
 
     private Catalogue() {
     }

@@ -17,7 +17,8 @@ public final class OnlineTrainer {
     private final GradientPolicy gradientPolicy;
     private final TrainingWindow window;
     private final UpdateRatios updateRatios;
-    private final List<StepObserver> observers;
+    /** An array, walked by index: the step allocates nothing. */
+    private final StepObserver[] observers;
     private long updates;
     private double lastLearningRate;
     private final float[] scaledPixels;
@@ -30,7 +31,7 @@ public final class OnlineTrainer {
         this.gradientPolicy = new GradientPolicy(config, network.parameters());
         this.window = new TrainingWindow(network);
         this.updateRatios = new UpdateRatios(network.parameters().size());
-        this.observers = List.of(window, updateRatios);
+        this.observers = new StepObserver[] {window, updateRatios};
         this.lastLearningRate = config.learningRate();
         this.scaledPixels = new float[config.inputSize()];
     }
@@ -109,13 +110,13 @@ public final class OnlineTrainer {
         if (gradients == null) {
             return outcome;
         }
-        for (StepObserver observer : observers) {
-            observer.beforeUpdate(network);
+        for (int i = 0; i < observers.length; i++) {
+            observers[i].beforeUpdate(network);
         }
         lastLearningRate = schedule.rate(config.learningRate(), updates);
         optimiser.step(network.parameters(), gradients, (float) lastLearningRate, ++updates);
-        for (StepObserver observer : observers) {
-            observer.afterUpdate(network, outcome);
+        for (int i = 0; i < observers.length; i++) {
+            observers[i].afterUpdate(network, outcome);
         }
         return outcome;
     }
