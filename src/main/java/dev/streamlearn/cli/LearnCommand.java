@@ -50,7 +50,7 @@ final class LearnCommand implements Callable<Integer> {
             running.awaitCommitted(admin, stopAtEnd ? end : Long.MAX_VALUE, signal.requested());
             running.close();
             if (running.failure() != null) {
-                System.err.println("learner failed: " + running.failure());
+                System.err.println("learner failed: " + running.failureMessage());
                 return 1;
             }
             if (export != null) {

@@ -17,7 +17,8 @@ final class LearnerOptions {
     int summaryInterval;
 
     @Option(names = "--snapshot-interval", defaultValue = "10000",
-            description = "The model goes to its changelogged store every N steps (default: ${DEFAULT-VALUE}).")
+            description = "The learner's state goes to its changelogged store every N input records, trained or "
+                    + "refused (default: ${DEFAULT-VALUE}).")
     int snapshotInterval;
 
     @Option(names = "--histogram-bins", defaultValue = "30",

@@ -88,14 +88,14 @@ final class ReplayCommand implements Callable<Integer> {
             String input = topics.train().name();
             admin.requireSinglePartition(input);
             ModelConfig config = model.toConfig();
-            byte[] startSnapshot = null;
+            Checkpoint startCheckpoint = null;
             long from;
             if (start.checkpoint != null) {
                 long step = ExportCommand.parseStep(start.checkpoint);
                 Checkpoint checkpoint = CheckpointReader.find(cluster.clientProperties(), source.checkpoints(), input,
                         learner, step).orElseThrow(() -> new IllegalArgumentException("no checkpoint "
                                 + start.checkpoint + " of " + input + " on " + source.checkpoints().name()));
-                startSnapshot = CheckpointReader.snapshotBytes(checkpoint);
+                startCheckpoint = checkpoint;
                 config = ModelSnapshot.parseConfig(checkpoint.getModelConfig());
                 from = checkpoint.getNextOffset();
             } else if (start.timestamp != null) {
@@ -110,7 +110,7 @@ final class ReplayCommand implements Callable<Integer> {
             admin.createAll(topics, (short) 1);
             admin.setCommittedOffset(id, input, from);
             LearnerConfig learnerConfig = LearnerConfig.builder(id, topics, config).initFrom(model.initFrom)
-                    .stopOffset(to).startSnapshot(startSnapshot).build();
+                    .stopOffset(to).startCheckpoint(startCheckpoint).build();
             System.err.println("replay " + id + ": " + config.describe() + " on " + input + " offsets [" + from + ", "
                     + to + "), summaries to " + topics.monitor().name());
             try (Learner learner = new Learner(cluster.clientProperties(), learnerConfig, stateDir)) {
@@ -118,7 +118,7 @@ final class ReplayCommand implements Callable<Integer> {
                 boolean finished = to == from || learner.awaitCommitted(admin, to, signal.requested());
                 if (learner.failure() != null || !finished) {
                     System.err.println("replay stopped before offset " + to
-                            + (learner.failure() == null ? "" : ": " + learner.failure()));
+                            + (learner.failure() == null ? "" : ": " + learner.failureMessage()));
                     return 1;
                 }
                 var trainer = learner.liveModel().trainer();

@@ -140,7 +140,7 @@ final class RunCommand implements Callable<Integer> {
                 dashboard.close();
             }
             if (running.failure() != null) {
-                System.err.println("learner failed: " + running.failure());
+                System.err.println("learner failed: " + running.failureMessage());
                 return 1;
             }
             if (!finished) {

@@ -142,7 +142,9 @@ public final class Catalogue {
     }
 
     private static OptionalInt nonFinite(TrainingSummary summary, SummaryHistory history) {
-        if (!Double.isFinite(summary.getLossMean()) || history.skippedInWindow() > 0) {
+        // A window of refused records only has no loss at all: that is bad input, not a non-finite model.
+        boolean trained = summary.getLastStep() >= summary.getFirstStep();
+        if (trained && !Double.isFinite(summary.getLossMean()) || history.skippedInWindow() > 0) {
             return OptionalInt.of(0);
         }
         for (TensorSummary tensor : summary.getTensors()) {

@@ -1,8 +1,10 @@
 package dev.streamlearn.diagnosis;
 
 import dev.streamlearn.kafka.AvroTrust;
+import dev.streamlearn.avro.ActiveAlert;
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.AlertState;
+import dev.streamlearn.avro.DiagnosisState;
 import dev.streamlearn.avro.TrainingSummary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,14 +72,47 @@ public final class Diagnosis {
             Rule rule = rulesByName.get(entry.getKey());
             if (!active.containsKey(rule.name()) && streaks.get(rule.name()) >= rule.raiseAfter()) {
                 int layer = entry.getValue().getAsInt();
-                Alert raised = Alert.newBuilder().setRule(rule.name()).setState(AlertState.RAISED)
-                        .setStep(summary.getLastStep()).setLayer(layer == 0 ? null : layer)
-                        .setExplanation(rule.explanation()).setFix(rule.fix()).setSeverity(rule.severity()).build();
+                Alert raised = raised(rule, summary.getLastStep(), layer == 0 ? null : layer);
                 active.put(rule.name(), raised);
                 transitions.add(raised);
             }
         }
         return transitions;
+    }
+
+    /** Everything the next transitions depend on: active alerts, streaks and the loss history. */
+    public DiagnosisState state() {
+        List<ActiveAlert> raised = new ArrayList<>(active.size());
+        for (Alert alert : active.values()) {
+            raised.add(new ActiveAlert(alert.getRule(), alert.getStep(), alert.getLayer()));
+        }
+        DiagnosisState.Builder state = DiagnosisState.newBuilder().setActive(raised).setStreaks(new LinkedHashMap<>(streaks));
+        history.saveTo(state);
+        return state.build();
+    }
+
+    /**
+     * A diagnosis that goes on from a saved state. Rules the state does not know start with no streak; rules it names
+     * that no longer exist are dropped.
+     */
+    public static Diagnosis restore(DiagnosisState state) {
+        Diagnosis diagnosis = new Diagnosis();
+        for (Map.Entry<String, Integer> streak : state.getStreaks().entrySet()) {
+            diagnosis.streaks.computeIfPresent(streak.getKey(), (name, none) -> streak.getValue());
+        }
+        for (ActiveAlert saved : state.getActive()) {
+            Rule rule = diagnosis.rulesByName.get(saved.getRule());
+            if (rule != null) {
+                diagnosis.active.put(rule.name(), raised(rule, saved.getStep(), saved.getLayer()));
+            }
+        }
+        diagnosis.history.restore(state);
+        return diagnosis;
+    }
+
+    private static Alert raised(Rule rule, long step, Integer layer) {
+        return Alert.newBuilder().setRule(rule.name()).setState(AlertState.RAISED).setStep(step).setLayer(layer)
+                .setExplanation(rule.explanation()).setFix(rule.fix()).setSeverity(rule.severity()).build();
     }
 
     /** Names of the rules that hold now, in rule order. */

@@ -1,6 +1,9 @@
 package dev.streamlearn.diagnosis;
 
+import dev.streamlearn.avro.DiagnosisState;
 import dev.streamlearn.avro.TrainingSummary;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The recent loss figures that trend rules need: a bounded window, so memory stays flat however long a run is.
@@ -21,6 +24,19 @@ final class SummaryHistory {
         lossEmas.add(summary.getLossEma());
         skippedInWindow = summary.getSkippedUpdates() - previousSkipped;
         previousSkipped = summary.getSkippedUpdates();
+    }
+
+    /** What a snapshot keeps: the rings oldest first, and the skip counts. */
+    void saveTo(DiagnosisState.Builder state) {
+        state.setLossMeans(lossMeans.oldestFirst()).setLossEmas(lossEmas.oldestFirst())
+                .setPreviousSkipped(previousSkipped).setSkippedInWindow(skippedInWindow);
+    }
+
+    void restore(DiagnosisState state) {
+        lossMeans.restore(state.getLossMeans());
+        lossEmas.restore(state.getLossEmas());
+        previousSkipped = state.getPreviousSkipped();
+        skippedInWindow = state.getSkippedInWindow();
     }
 
     long skippedInWindow() {
@@ -66,6 +82,23 @@ final class SummaryHistory {
 
         int size() {
             return size;
+        }
+
+        List<Double> oldestFirst() {
+            List<Double> values = new ArrayList<>(size);
+            for (int age = size - 1; age >= 0; age--) {
+                values.add(get(age));
+            }
+            return values;
+        }
+
+        /** Replaces the contents with values saved by {@link #oldestFirst()}; only the newest CAPACITY are kept. */
+        void restore(List<Double> saved) {
+            next = 0;
+            size = 0;
+            for (int i = Math.max(0, saved.size() - CAPACITY); i < saved.size(); i++) {
+                add(saved.get(i));
+            }
         }
 
         /** The value added {@code age} additions before the newest (age 0 is the newest). */

@@ -1,17 +1,21 @@
 package dev.streamlearn.kafka;
 
 import dev.streamlearn.avro.ActivationSummary;
+import dev.streamlearn.avro.ActiveAlert;
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.AlertState;
 import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.avro.DeadLetter;
+import dev.streamlearn.avro.DiagnosisState;
 import dev.streamlearn.avro.Histogram;
+import dev.streamlearn.avro.LearnerState;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.Severity;
 import dev.streamlearn.avro.TensorRole;
 import dev.streamlearn.avro.TensorStats;
 import dev.streamlearn.avro.TensorSummary;
 import dev.streamlearn.avro.TrainingSummary;
+import dev.streamlearn.avro.WindowState;
 import org.apache.avro.util.ClassSecurityValidator;
 
 /**
@@ -40,7 +44,8 @@ public final class AvroTrust {
                         .add(Sample.class).add(TrainingSummary.class).add(TensorSummary.class)
                         .add(TensorStats.class).add(Histogram.class).add(ActivationSummary.class)
                         .add(TensorRole.class).add(DeadLetter.class).add(Alert.class).add(AlertState.class)
-                        .add(Severity.class).add(Checkpoint.class)
+                        .add(Severity.class).add(Checkpoint.class).add(LearnerState.class)
+                        .add(WindowState.class).add(DiagnosisState.class).add(ActiveAlert.class)
                         .build()));
     }
 

@@ -28,7 +28,8 @@ public final class Learner implements AutoCloseable {
         this.inputTopic = config.topics().train().name();
         Supplier<TestSet> heldOut = memoized(() -> TestSet.read(clientProperties, config.topics().test(),
                 config.model(), Duration.ofMinutes(2)));
-        LearnerServices services = new LearnerServices(liveModel, heldOut, new KafkaInputReader(clientProperties));
+        LearnerServices services = new LearnerServices(liveModel, heldOut, new KafkaInputReader(clientProperties,
+                config.applicationId()));
         this.streams = new KafkaStreams(LearnerTopology.buildTopology(config, services),
                 streamsProperties(clientProperties, config, stateDir));
         streams.setUncaughtExceptionHandler(exception -> {
@@ -39,7 +40,9 @@ public final class Learner implements AutoCloseable {
 
     /**
      * Exactly-once, one stream thread (one partition is one model), commits every second (measured: transactions
-     * cost ~40% of throughput at 100 ms), large fetches for ~1 KB samples, room for multi-MB model snapshots.
+     * cost ~40% of throughput at 100 ms), large fetches for ~1 KB samples, room for snapshots up to a record's limit:
+     * the producer's buffer holds a store snapshot and a checkpoint of that size at once, with the records around
+     * them.
      */
     public static Properties streamsProperties(Properties clientProperties, LearnerConfig config, Path stateDir) {
         Properties p = new Properties();
@@ -54,6 +57,8 @@ public final class Learner implements AutoCloseable {
                 String.valueOf(8 * 1024 * 1024));
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 String.valueOf(Topics.MAX_RECORD_BYTES));
+        p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG),
+                String.valueOf(4L * Topics.MAX_RECORD_BYTES));
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "20");
         return p;
     }
@@ -78,13 +83,28 @@ public final class Learner implements AutoCloseable {
         return failure.get();
     }
 
+    /**
+     * One line on what stopped the learner: the learner's own account when it failed on a record (which record, after
+     * which step), otherwise the exception Kafka Streams stopped with; null when nothing did.
+     */
+    public String failureMessage() {
+        Throwable stopped = failure.get();
+        for (Throwable cause = stopped; cause != null; cause = cause.getCause()) {
+            if (cause instanceof LearnerFault fault) {
+                return fault.getMessage();
+            }
+        }
+        return stopped == null ? null : stopped.toString();
+    }
+
     public LiveModel liveModel() {
         return liveModel;
     }
 
     /**
-     * Blocks until the learner has committed its input up to endOffset (exclusive), fails, or interrupted counts
-     * down. Pass Long.MAX_VALUE to wait only for a failure or an interruption.
+     * Blocks until the learner has committed its input up to endOffset (exclusive) and its model has seen it (a
+     * restored model catches up on what was committed before it was snapshotted), fails, or interrupted counts down.
+     * Pass Long.MAX_VALUE to wait only for a failure or an interruption.
      *
      * @return true when the offset was reached
      */
@@ -94,7 +114,8 @@ public final class Learner implements AutoCloseable {
             if (interrupted.await(250, TimeUnit.MILLISECONDS)) {
                 return false;
             }
-            if (endOffset != Long.MAX_VALUE && admin.committedOffset(applicationId, inputTopic) >= endOffset) {
+            if (endOffset != Long.MAX_VALUE && liveModel.trainer().isPresent()
+                    && admin.committedOffset(applicationId, inputTopic) >= endOffset) {
                 return true;
             }
         }

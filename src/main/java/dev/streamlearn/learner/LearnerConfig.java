@@ -1,5 +1,6 @@
 package dev.streamlearn.learner;
 
+import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.model.ModelConfig;
 import java.nio.file.Path;
@@ -11,17 +12,18 @@ import java.nio.file.Path;
  * @param topics where samples come from and summaries and dead letters go
  * @param model the network and optimiser to train
  * @param summaryInterval a summary every this many applied steps, > 0
- * @param snapshotInterval the model is written to its changelogged store every this many steps, > 0
+ * @param snapshotInterval the learner's state is written to its changelogged store every this many input records
+ *                         (trained, refused or skipped alike), > 0: a restored learner re-applies at most this many
  * @param histogramBins bins of every weight and gradient histogram, > 0
  * @param initFrom NumPy weights to start from instead of the initialiser, or null
  * @param evaluationInterval held-out accuracy on the test topic every this many steps (batched), 0 = never
  * @param checkpointInterval a full checkpoint to the checkpoint topic every this many steps, 0 = never
  * @param stopOffset input records at or after this offset are left alone (a replay's --to-offset)
- * @param startSnapshot a model snapshot to start from instead of a fresh model (a replay from a checkpoint), or null
+ * @param startCheckpoint a checkpoint to start from instead of a fresh model (a replay from a checkpoint), or null
  */
 public record LearnerConfig(String applicationId, Topics topics, ModelConfig model, int summaryInterval,
                             int snapshotInterval, int histogramBins, Path initFrom, int evaluationInterval,
-                            int checkpointInterval, long stopOffset, byte[] startSnapshot) {
+                            int checkpointInterval, long stopOffset, Checkpoint startCheckpoint) {
 
     public static final int DEFAULT_SUMMARY_INTERVAL = 100;
     public static final int DEFAULT_SNAPSHOT_INTERVAL = 10_000;
@@ -46,7 +48,7 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         private int evaluationInterval = DEFAULT_EVALUATION_INTERVAL;
         private int checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
         private long stopOffset = Long.MAX_VALUE;
-        private byte[] startSnapshot;
+        private Checkpoint startCheckpoint;
 
         private Builder(String applicationId, Topics topics, ModelConfig model) {
             this.applicationId = applicationId;
@@ -89,14 +91,14 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
             return this;
         }
 
-        public Builder startSnapshot(byte[] value) {
-            startSnapshot = value;
+        public Builder startCheckpoint(Checkpoint value) {
+            startCheckpoint = value;
             return this;
         }
 
         public LearnerConfig build() {
             return new LearnerConfig(applicationId, topics, model, summaryInterval, snapshotInterval, histogramBins,
-                    initFrom, evaluationInterval, checkpointInterval, stopOffset, startSnapshot);
+                    initFrom, evaluationInterval, checkpointInterval, stopOffset, startCheckpoint);
         }
     }
 
@@ -107,10 +109,8 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         if (summaryInterval <= 0) {
             throw new IllegalArgumentException("summary interval is " + summaryInterval + ", expected > 0");
         }
-        if (snapshotInterval <= 0 || snapshotInterval % summaryInterval != 0) {
-            // Snapshots on window boundaries: a restored learner then rebuilds its open window exactly.
-            throw new IllegalArgumentException("snapshot interval is " + snapshotInterval + ", expected a positive "
-                    + "multiple of the summary interval " + summaryInterval);
+        if (snapshotInterval <= 0) {
+            throw new IllegalArgumentException("snapshot interval is " + snapshotInterval + ", expected > 0");
         }
         if (evaluationInterval < 0 || evaluationInterval % summaryInterval != 0) {
             throw new IllegalArgumentException("evaluation interval is " + evaluationInterval + ", expected 0 (never) "

@@ -1,26 +1,31 @@
 package dev.streamlearn.learner;
 
 import dev.streamlearn.avro.Alert;
+import dev.streamlearn.avro.LearnerState;
 import dev.streamlearn.avro.TrainingSummary;
+import dev.streamlearn.avro.WindowState;
 import dev.streamlearn.diagnosis.Diagnosis;
 import dev.streamlearn.model.BatchEvaluator;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.model.StepOutcome;
+import dev.streamlearn.model.TrainingWindow;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The learner's work on one accepted sample, without Kafka: the SGD step, and every periodic output that follows
- * from it, all decided here: the update-ratio capture and the summary with its diagnosis every summary interval,
- * held-out evaluation, the model store's snapshot and the checkpoint topic's checkpoint. The record trainer feeds it
- * decoded samples; tests and scenarios feed it arrays.
+ * The learner's work on each input record, without Kafka: the SGD step of an accepted sample, the count of a refused
+ * record, and every periodic output that follows, all decided here: the update-ratio capture and the summary with
+ * its diagnosis, held-out evaluation, the model store's snapshot and the checkpoint topic's checkpoint. Its whole
+ * state ({@link #state()}) goes into each snapshot, so a restored loop's outputs are those of one never stopped.
  */
 final class TrainingLoop {
     private final OnlineTrainer trainer;
     private final Cadence cadence;
     private final SummaryFactory summaries;
     private final Supplier<TestSet> heldOut;
-    private final Diagnosis diagnosis = new Diagnosis();
+    private Diagnosis diagnosis = new Diagnosis();
     /** Where the open window's records came from: kept as fields, as a record per step would be garbage per step. */
     private boolean windowOpen;
     private int windowPartition;
@@ -29,16 +34,20 @@ final class TrainingLoop {
     private long windowFirstEventTime;
     private long windowLastEventTime;
     private long windowStartNanos;
+    /** Records running that reached no update; a summary interval of them closes the window without a step. */
+    private long unappliedRun;
     private long rejected;
     private long skipped;
+    private long recordsSinceSnapshot;
     private BatchEvaluator evaluator;
 
     /**
-     * How often each periodic output is made, in applied steps.
+     * How often each periodic output is made.
      *
-     * @param summary a summary (and its diagnosis) every this many steps, > 0
+     * @param summary a summary (and its diagnosis) every this many applied steps, and after this many records running
+     *                that reached no update (so a model that refuses everything is still seen), > 0
      * @param evaluation held-out accuracy in the summary every this many steps, 0 = never
-     * @param snapshot a snapshot for the model store every this many steps, 0 = never
+     * @param snapshot a snapshot for the model store every this many input records, whatever became of them, 0 = never
      * @param checkpoint a checkpoint for the checkpoint topic every this many steps, 0 = never
      */
     record Cadence(int summary, int evaluation, int snapshot, int checkpoint) {
@@ -52,17 +61,18 @@ final class TrainingLoop {
             return new Cadence(summary, 0, 0, 0);
         }
 
-        private static boolean due(int interval, long step) {
-            return interval > 0 && step % interval == 0;
+        private static boolean due(int interval, long count) {
+            return interval > 0 && count % interval == 0;
         }
     }
 
     /**
-     * What one sample produced: the step, its number, and when it closed an interval the summary with its alert
-     * transitions, and the checkpoint with where it goes (the model store, the checkpoint topic, or both).
+     * What one record produced: the step's outcome (null for a refused record), the step count, and when it closed an
+     * interval the summary with its alert transitions, and whether a snapshot is due for the model store, the
+     * checkpoint topic, or both.
      */
     record Result(StepOutcome outcome, long step, TrainingSummary summary, List<Alert> alerts,
-                  ModelCheckpoint checkpoint, boolean storeSnapshot, boolean publishCheckpoint) {
+                  boolean storeSnapshot, boolean publishCheckpoint) {
     }
 
     TrainingLoop(OnlineTrainer trainer, Cadence cadence, SummaryFactory summaries, Supplier<TestSet> heldOut) {
@@ -76,22 +86,37 @@ final class TrainingLoop {
         return trainer;
     }
 
-    /** Counts a record refused before it reached the model. */
-    void countRejected() {
-        rejected++;
-    }
-
+    /** One accepted sample: the step, then whatever it made due. */
     Result train(byte[] pixels, int label, int partition, long offset, long timestamp) {
         // The summary reports the update ratio of its window's last step: capture it during that step.
         if (Cadence.due(cadence.summary(), trainer.updates() + 1)) {
             trainer.captureNextUpdate();
         }
         StepOutcome outcome = trainer.step(pixels, label);
-        long step = trainer.updates();
+        see(partition, offset, timestamp);
         if (!outcome.applied()) {
             skipped++;
-            return new Result(outcome, step, null, List.of(), null, false, false);
+            return unapplied(outcome);
         }
+        unappliedRun = 0;
+        long step = trainer.updates();
+        TrainingSummary summary = null;
+        List<Alert> transitions = List.of();
+        if (Cadence.due(cadence.summary(), step)) {
+            summary = summarise(Cadence.due(cadence.evaluation(), step));
+            transitions = diagnose(summary);
+        }
+        return new Result(outcome, step, summary, transitions, snapshotDue(), Cadence.due(cadence.checkpoint(), step));
+    }
+
+    /** One record refused before it reached the model: counted, and it may close a window or be due a snapshot. */
+    Result refuse(int partition, long offset, long timestamp) {
+        rejected++;
+        see(partition, offset, timestamp);
+        return unapplied(null);
+    }
+
+    private void see(int partition, long offset, long timestamp) {
         if (!windowOpen) {
             windowOpen = true;
             windowPartition = partition;
@@ -101,30 +126,45 @@ final class TrainingLoop {
         }
         windowLastOffset = offset;
         windowLastEventTime = timestamp;
-        TrainingSummary summary = null;
-        List<Alert> transitions = List.of();
-        if (Cadence.due(cadence.summary(), step)) {
-            summary = summarise();
-            transitions = diagnosis.observe(summary);
-            summary.setAlerts(diagnosis.activeRules());
-        }
-        boolean storeSnapshot = Cadence.due(cadence.snapshot(), step);
-        boolean publishCheckpoint = Cadence.due(cadence.checkpoint(), step);
-        ModelCheckpoint checkpoint = storeSnapshot || publishCheckpoint ? ModelCheckpoint.of(trainer, offset + 1)
-                : null;
-        return new Result(outcome, step, summary, transitions, checkpoint, storeSnapshot, publishCheckpoint);
     }
 
-    private TrainingSummary summarise() {
+    private Result unapplied(StepOutcome outcome) {
+        unappliedRun++;
+        TrainingSummary summary = null;
+        List<Alert> transitions = List.of();
+        if (unappliedRun == cadence.summary()) {
+            summary = summarise(false);
+            transitions = diagnose(summary);
+        }
+        return new Result(outcome, trainer.updates(), summary, transitions, snapshotDue(), false);
+    }
+
+    private boolean snapshotDue() {
+        recordsSinceSnapshot++;
+        if (Cadence.due(cadence.snapshot(), recordsSinceSnapshot)) {
+            recordsSinceSnapshot = 0;
+            return true;
+        }
+        return false;
+    }
+
+    private TrainingSummary summarise(boolean evaluate) {
         SummaryFactory.WindowSpan span = new SummaryFactory.WindowSpan(windowPartition, windowFirstOffset,
                 windowLastOffset, windowFirstEventTime, windowLastEventTime, windowStartNanos);
         TrainingSummary summary = summaries.build(trainer, span, rejected, skipped);
-        if (Cadence.due(cadence.evaluation(), trainer.updates())) {
+        if (evaluate) {
             summary.setTestAccuracy(evaluate());
         }
         trainer.window().reset();
         windowOpen = false;
+        unappliedRun = 0;
         return summary;
+    }
+
+    private List<Alert> diagnose(TrainingSummary summary) {
+        List<Alert> transitions = diagnosis.observe(summary);
+        summary.setAlerts(diagnosis.activeRules());
+        return transitions;
     }
 
     private Double evaluate() {
@@ -136,5 +176,68 @@ final class TrainingLoop {
             evaluator = new BatchEvaluator(trainer.network(), 1000);
         }
         return evaluator.accuracy(testSet.pixels(), testSet.labels());
+    }
+
+    /** Everything besides the model that the loop's next outputs depend on. */
+    LearnerState state() {
+        TrainingWindow.State window = trainer.window().state();
+        List<List<Double>> units = new ArrayList<>(window.unitGradientAbs().length);
+        for (double[] layer : window.unitGradientAbs()) {
+            units.add(doubles(layer));
+        }
+        WindowState windowState = WindowState.newBuilder()
+                .setOpen(windowOpen).setPartition(windowPartition)
+                .setFirstOffset(windowFirstOffset).setLastOffset(windowLastOffset)
+                .setFirstEventTime(windowFirstEventTime).setLastEventTime(windowLastEventTime)
+                .setUnappliedRun(unappliedRun)
+                .setSteps(window.steps()).setLossSum(window.lossSum()).setCorrect(window.correct())
+                .setActivationSum(doubles(window.activationSum()))
+                .setActivationSquares(doubles(window.activationSquares()))
+                .setActivationCount(longs(window.activationCount()))
+                .setDead(longs(window.dead())).setSaturated(longs(window.saturated()))
+                .setUnitGradientAbs(units).setGradientMeanAbs(doubles(window.gradientMeanAbs()))
+                .build();
+        return LearnerState.newBuilder().setRejectedRecords(rejected).setSkippedUpdates(skipped)
+                .setWindow(windowState).setDiagnosis(diagnosis.state()).build();
+    }
+
+    /** Goes on from a saved state (a window's wall-clock start is now: rates are measured, not replayed). */
+    void restore(LearnerState state) {
+        WindowState window = state.getWindow();
+        double[][] units = new double[window.getUnitGradientAbs().size()][];
+        for (int l = 0; l < units.length; l++) {
+            units[l] = doubles(window.getUnitGradientAbs().get(l));
+        }
+        trainer.window().restore(new TrainingWindow.State(window.getSteps(), window.getLossSum(), window.getCorrect(),
+                doubles(window.getActivationSum()), doubles(window.getActivationSquares()),
+                longs(window.getActivationCount()), longs(window.getDead()), longs(window.getSaturated()), units,
+                doubles(window.getGradientMeanAbs())));
+        windowOpen = window.getOpen();
+        windowPartition = window.getPartition();
+        windowFirstOffset = window.getFirstOffset();
+        windowLastOffset = window.getLastOffset();
+        windowFirstEventTime = window.getFirstEventTime();
+        windowLastEventTime = window.getLastEventTime();
+        windowStartNanos = System.nanoTime();
+        unappliedRun = window.getUnappliedRun();
+        rejected = state.getRejectedRecords();
+        skipped = state.getSkippedUpdates();
+        diagnosis = Diagnosis.restore(state.getDiagnosis());
+    }
+
+    private static List<Double> doubles(double[] values) {
+        return Arrays.stream(values).boxed().toList();
+    }
+
+    private static List<Long> longs(long[] values) {
+        return Arrays.stream(values).boxed().toList();
+    }
+
+    private static double[] doubles(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static long[] longs(List<Long> values) {
+        return values.stream().mapToLong(Long::longValue).toArray();
     }
 }

@@ -1,11 +1,13 @@
 package dev.streamlearn.learner;
 
+import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.kafka.AvroTrust;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.OptionalLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -17,13 +19,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * One SGD step per input record, in {@code process()}: a {@link RecordTrainer} trains on it and this sends what it
  * produced. A record that cannot be decoded or validated, or whose step would not be finite, goes to the dead-letter
  * sink with its reason and leaves the model untouched; every summary interval a
- * {@link dev.streamlearn.avro.TrainingSummary} (and any alert transition) goes out; every snapshot interval the model
- * goes to its changelogged store with the offset of the next input record.
+ * {@link dev.streamlearn.avro.TrainingSummary} (and any alert transition) goes out; every snapshot interval the
+ * learner's whole state goes to its changelogged store as a {@link Checkpoint}, with the offset of the next input
+ * record.
  *
  * <p>Exactly once: the snapshot, the outputs and the input offsets commit in one transaction, but Kafka Streams
- * commits more often than we snapshot. So a restored processor, on its first record, re-reads the input between its
- * snapshot and that record (read_committed) and re-applies it silently: those records' outputs were committed with
- * them. The model is a function of the input offsets alone, however often the process died.
+ * commits more often than we snapshot. So a restored processor, as it starts, re-reads the input between its
+ * snapshot and its committed offset (read_committed) and re-applies it silently: those records' outputs were
+ * committed with them. The learner's state is a function of the input offsets alone, however often the process died,
+ * and it is current before any new record arrives.
  */
 final class TrainingProcessor implements Processor<byte[], byte[], Long, SpecificRecord> {
     static {
@@ -38,8 +42,9 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
     private ProcessorContext<Long, SpecificRecord> context;
     private KeyValueStore<String, byte[]> store;
     private RecordTrainer trainer;
-    /** The next input offset the restored model has not seen, or -1 when nothing was restored. */
-    private long restoredOffset;
+    /** The next input offset the model has not seen, or -1 while a fresh model waits for its first record. */
+    private long nextOffset;
+    /** Whether the model is known to hold every committed record (a restored one may still have to catch up). */
     private boolean caughtUp;
 
     TrainingProcessor(LearnerConfig config, LearnerServices services) {
@@ -53,25 +58,42 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
     public void init(ProcessorContext<Long, SpecificRecord> processorContext) {
         this.context = processorContext;
         this.store = processorContext.getStateStore(LearnerTopology.MODEL_STORE);
+        String topic = config.topics().train().name();
+        int partition = processorContext.taskId().partition();
         byte[] saved = store.get(CHECKPOINT_KEY);
-        OnlineTrainer model;
-        if (saved == null) {
-            model = config.startSnapshot() != null ? ModelSnapshot.read(config.startSnapshot()) : freshTrainer();
-            restoredOffset = -1;
-        } else {
-            ModelCheckpoint checkpoint = ModelCheckpoint.fromBytes(saved);
-            model = checkpoint.restore();
-            restoredOffset = checkpoint.nextOffset();
-            if (!model.config().equals(config.model())) {
-                System.err.println("learner " + config.applicationId() + ": its model store holds "
-                        + model.config().describe() + "; it goes on training that, not the "
-                        + config.model().describe() + " the flags ask for (use a new --application-id for a new model)");
+        Checkpoint restored = saved != null
+                ? ModelCheckpoint.fromBytes(saved, config.applicationId(), topic, partition)
+                : config.startCheckpoint();
+        TrainingLoop loop = restored != null ? restore(restored)
+                : new TrainingLoop(freshTrainer(), TrainingLoop.Cadence.of(config), summaries, services.heldOut());
+        trainer = new RecordTrainer(config, loop);
+        OptionalLong committed = services.inputReader().committedOffset(topic, partition);
+        if (saved != null) {
+            nextOffset = restored.getNextOffset();
+            caughtUp = committed.isPresent();
+            if (caughtUp) {
+                catchUp(topic, partition, Math.min(committed.getAsLong(), config.stopOffset()));
             }
+        } else {
+            // A fresh model (or a replay's starting checkpoint) is first written to the store with the first record.
+            nextOffset = -1;
+            caughtUp = false;
         }
-        trainer = new RecordTrainer(config, new TrainingLoop(model, TrainingLoop.Cadence.of(config), summaries,
-                services.heldOut()));
-        caughtUp = false;
-        services.liveModel().publish(model);
+        services.liveModel().publish(loop.trainer());
+    }
+
+    private TrainingLoop restore(Checkpoint checkpoint) {
+        OnlineTrainer model = ModelSnapshot.read(CheckpointReader.snapshotBytes(checkpoint));
+        if (!model.config().equals(config.model()) && config.startCheckpoint() == null) {
+            System.err.println("learner " + config.applicationId() + ": its model store holds "
+                    + model.config().describe() + "; it goes on training that, not the "
+                    + config.model().describe() + " the flags ask for (use a new --application-id for a new model)");
+        }
+        TrainingLoop loop = new TrainingLoop(model, TrainingLoop.Cadence.of(config), summaries, services.heldOut());
+        if (checkpoint.getLearnerState() != null) {
+            loop.restore(checkpoint.getLearnerState());
+        }
+        return loop;
     }
 
     private OnlineTrainer freshTrainer() {
@@ -89,31 +111,39 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata metadata = context.recordMetadata().orElseThrow();
-        if (metadata.offset() >= config.stopOffset()) {
+        long offset = metadata.offset();
+        if (offset >= config.stopOffset() || offset < nextOffset) {
+            // Past the replay's end, or seen already: a group whose offsets were moved back hands records again.
             return;
         }
         if (!caughtUp) {
-            if (restoredOffset >= 0) {
-                catchUp(metadata);
+            if (nextOffset >= 0) {
+                catchUp(metadata.topic(), metadata.partition(), offset);
             } else {
                 // The model as it starts, committed with the first transaction: a learner that dies before its
                 // first periodic snapshot then restarts from here and re-applies what it had committed since.
-                store.put(CHECKPOINT_KEY, ModelCheckpoint.of(trainer.loop().trainer(), metadata.offset()).toBytes());
+                store.put(CHECKPOINT_KEY, ModelCheckpoint.toBytes(ModelCheckpoint.take(config.applicationId(),
+                        metadata.topic(), metadata.partition(), offset, trainer.loop())));
             }
             caughtUp = true;
         }
-        send(trainer.train(new InputRecord(record.key(), record.value(), metadata.topic(), metadata.partition(),
-                metadata.offset(), record.timestamp()), true));
+        InputRecord input = new InputRecord(record.key(), record.value(), metadata.topic(), metadata.partition(),
+                offset, record.timestamp());
+        RecordTrainer.Emission emission;
+        try {
+            emission = trainer.train(input, true);
+        } catch (RuntimeException e) {
+            throw new LearnerFault(config.applicationId(), input, trainer.loop().trainer().updates(), e);
+        }
+        nextOffset = offset + 1;
+        send(emission);
     }
 
-    /** Re-applies, without output, the committed input between the restored snapshot and the first record handed. */
-    private void catchUp(RecordMetadata first) {
-        if (first.offset() <= restoredOffset) {
-            return;
-        }
-        for (InputRecord missed : services.inputReader().read(first.topic(), first.partition(), restoredOffset,
-                first.offset())) {
-            trainer.train(missed, false);
+    /** Re-applies, without output, the committed input from the model's next offset up to {@code to}. */
+    private void catchUp(String topic, int partition, long to) {
+        if (to > nextOffset) {
+            services.inputReader().read(topic, partition, nextOffset, to, missed -> trainer.train(missed, false));
+            nextOffset = to;
         }
     }
 

@@ -130,6 +130,57 @@ public final class TrainingWindow implements StepObserver {
         Arrays.fill(gradientMeanAbs, 0);
     }
 
+    /**
+     * The open window's running sums, copied: what a learner keeps in its snapshot so that a window cut by a restart
+     * is summarised as if it had not been.
+     */
+    public record State(long steps, double lossSum, long correct, double[] activationSum, double[] activationSquares,
+                        long[] activationCount, long[] dead, long[] saturated, double[][] unitGradientAbs,
+                        double[] gradientMeanAbs) {
+    }
+
+    public State state() {
+        double[][] units = new double[layerCount][];
+        for (int l = 0; l < layerCount; l++) {
+            units[l] = unitGradientAbs[l].clone();
+        }
+        return new State(steps, lossSum, correct, activationSum.clone(), activationSquares.clone(),
+                activationCount.clone(), dead.clone(), saturated.clone(), units, gradientMeanAbs.clone());
+    }
+
+    /** Takes back a window saved by {@link #state()} from a network of this shape; refuses any other shape. */
+    public void restore(State state) {
+        requireLength("activationSum", state.activationSum().length, layerCount);
+        requireLength("activationSquares", state.activationSquares().length, layerCount);
+        requireLength("activationCount", state.activationCount().length, layerCount);
+        requireLength("dead", state.dead().length, layerCount);
+        requireLength("saturated", state.saturated().length, layerCount);
+        requireLength("unitGradientAbs", state.unitGradientAbs().length, layerCount);
+        requireLength("gradientMeanAbs", state.gradientMeanAbs().length, 2 * layerCount);
+        for (int l = 0; l < layerCount; l++) {
+            requireLength("unitGradientAbs[" + l + "]", state.unitGradientAbs()[l].length, unitGradientAbs[l].length);
+        }
+        steps = state.steps();
+        lossSum = state.lossSum();
+        correct = state.correct();
+        System.arraycopy(state.activationSum(), 0, activationSum, 0, layerCount);
+        System.arraycopy(state.activationSquares(), 0, activationSquares, 0, layerCount);
+        System.arraycopy(state.activationCount(), 0, activationCount, 0, layerCount);
+        System.arraycopy(state.dead(), 0, dead, 0, layerCount);
+        System.arraycopy(state.saturated(), 0, saturated, 0, layerCount);
+        for (int l = 0; l < layerCount; l++) {
+            System.arraycopy(state.unitGradientAbs()[l], 0, unitGradientAbs[l], 0, unitGradientAbs[l].length);
+        }
+        System.arraycopy(state.gradientMeanAbs(), 0, gradientMeanAbs, 0, gradientMeanAbs.length);
+    }
+
+    private static void requireLength(String field, int length, int expected) {
+        if (length != expected) {
+            throw new IllegalArgumentException("window state " + field + " has " + length + " entries, this network "
+                    + "needs " + expected);
+        }
+    }
+
     public long steps() {
         return steps;
     }

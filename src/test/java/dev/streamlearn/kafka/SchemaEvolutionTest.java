@@ -46,12 +46,13 @@ class SchemaEvolutionTest {
     }
 
     @Test
-    @DisplayName("a checkpoint written by the previous release decodes")
+    @DisplayName("a checkpoint written before learner state decodes, without learner state")
     void checkpoint() throws IOException {
         Checkpoint decoded = Topics.CHECKPOINT_SERDE.decode(fixture("checkpoint-v1.avro"));
         assertEquals("learner-fixture", decoded.getApplicationId());
         assertEquals(150, decoded.getStep());
         assertEquals(150, decoded.getNextOffset());
         assertEquals(150, ModelSnapshot.read(decoded.getSnapshot().array()).updates());
+        assertNull(decoded.getLearnerState());
     }
 }

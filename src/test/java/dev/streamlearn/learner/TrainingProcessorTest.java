@@ -1,16 +1,23 @@
 package dev.streamlearn.learner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.model.BitwiseAssertions;
 import dev.streamlearn.model.ModelConfig;
+import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.model.SeededRandom;
+import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -20,7 +27,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The processor on its own, with a model store that already holds a snapshot: what a restored learner does. */
+/** The processor on its own, with a model store that may already hold a snapshot: what a restored learner does. */
 class TrainingProcessorTest {
     private static final Topics TOPICS = new Topics("");
     private static final String TOPIC = TOPICS.train().name();
@@ -44,19 +51,47 @@ class TrainingProcessorTest {
         }
     }
 
-    /** A processor initialised on a model store that holds the checkpoint, with the input the reader can re-read. */
-    private static TrainingProcessor restored(MockProcessorContext<Long, SpecificRecord> context, LearnerConfig config,
-                                              ModelCheckpoint checkpoint, List<InputRecord> readable, LiveModel live) {
+    private static SummaryFactory summaries(LearnerConfig config) {
+        return new SummaryFactory(config.applicationId(), TOPIC, config.histogramBins());
+    }
+
+    /** The checkpoint a learner that never stopped would hold after the records before offset {@code next}. */
+    private static Checkpoint checkpointAfter(LearnerConfig config, List<InputRecord> records, int next) {
+        TrainingLoop loop = new TrainingLoop(new OnlineTrainer(config.model()), TrainingLoop.Cadence.of(config),
+                summaries(config), () -> null);
+        RecordTrainer trainer = new RecordTrainer(config, loop);
+        records.subList(0, next).forEach(record -> trainer.train(record, false));
+        return ModelCheckpoint.take(config.applicationId(), TOPIC, 0, next, loop);
+    }
+
+    private static KeyValueStore<String, byte[]> store(MockProcessorContext<Long, SpecificRecord> context) {
         KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(LearnerTopology.MODEL_STORE), Serdes.String(), Serdes.ByteArray())
                 .withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
-        store.put(TrainingProcessor.CHECKPOINT_KEY, checkpoint.toBytes());
-        TrainingProcessor processor = new TrainingProcessor(config,
-                new LearnerServices(live, () -> null, new ListInputReader(readable)));
+        return store;
+    }
+
+    /** A processor initialised on a model store holding {@code stored} (or nothing), over the reader's input. */
+    private static TrainingProcessor processor(MockProcessorContext<Long, SpecificRecord> context, LearnerConfig config,
+                                               byte[] stored, InputReader reader, LiveModel live) {
+        KeyValueStore<String, byte[]> store = store(context);
+        if (stored != null) {
+            store.put(TrainingProcessor.CHECKPOINT_KEY, stored);
+        }
+        TrainingProcessor processor = new TrainingProcessor(config, new LearnerServices(live, () -> null, reader));
         processor.init(context);
         return processor;
+    }
+
+    private static void process(TrainingProcessor processor, MockProcessorContext<Long, SpecificRecord> context,
+                                List<InputRecord> records) {
+        context.setCurrentSystemTimeMs(1_000_000);
+        for (InputRecord record : records) {
+            context.setRecordMetadata(TOPIC, 0, record.offset());
+            processor.process(new Record<>(record.key(), record.value(), record.timestamp()));
+        }
     }
 
     @Test
@@ -67,17 +102,13 @@ class TrainingProcessorTest {
         LearnerConfig config = LearnerConfig.builder("processor-test", TOPICS, model).evaluationInterval(0)
                 .checkpointInterval(0).build();
         List<InputRecord> input = records(250);
-        OnlineTrainer atSnapshot = new OnlineTrainer(model);
-        train(atSnapshot, input.subList(0, 100));
 
         MockProcessorContext<Long, SpecificRecord> context = new MockProcessorContext<>();
         LiveModel live = new LiveModel();
-        TrainingProcessor processor = restored(context, config, ModelCheckpoint.of(atSnapshot, 100), input, live);
+        TrainingProcessor processor = processor(context, config,
+                ModelCheckpoint.toBytes(checkpointAfter(config, input, 100)), new ListInputReader(input), live);
 
-        InputRecord first = input.get(199);
-        context.setRecordMetadata(TOPIC, 0, first.offset());
-        context.setCurrentSystemTimeMs(1_000_000);
-        processor.process(new Record<>(first.key(), first.value(), first.timestamp()));
+        process(processor, context, input.subList(199, 200));
 
         List<MockProcessorContext.CapturedForward<? extends Long, ? extends SpecificRecord>> sent = context.forwarded();
         assertEquals(1, sent.size(), sent.toString());
@@ -90,26 +121,132 @@ class TrainingProcessorTest {
     }
 
     @Test
+    @DisplayName("restored from a snapshot at offset 100 with offset 180 committed, it catches up as it starts, before "
+            + "any record arrives: the live model is that of 180 steps, and nothing is sent twice")
+    void catchUpAtStart() throws Exception {
+        ModelConfig model = ModelConfig.preset("M2").build();
+        LearnerConfig config = LearnerConfig.builder("processor-test", TOPICS, model).evaluationInterval(0)
+                .checkpointInterval(0).build();
+        List<InputRecord> input = records(250);
+        MockProcessorContext<Long, SpecificRecord> context = new MockProcessorContext<>();
+        LiveModel live = new LiveModel();
+        processor(context, config, ModelCheckpoint.toBytes(checkpointAfter(config, input, 100)),
+                new ListInputReader(input, OptionalLong.of(180)), live);
+
+        assertEquals(List.of(), context.forwarded());
+        OnlineTrainer uninterrupted = new OnlineTrainer(model);
+        train(uninterrupted, input.subList(0, 180));
+        BitwiseAssertions.assertSameModel(uninterrupted, live.trainer().orElseThrow());
+    }
+
+    @Test
+    @DisplayName("a store written before learner state (offset, then snapshot) restores, and catches up from its offset")
+    void legacyStoreValue() throws Exception {
+        ModelConfig model = ModelConfig.preset("M2").build();
+        LearnerConfig config = LearnerConfig.builder("processor-test", TOPICS, model).evaluationInterval(0)
+                .checkpointInterval(0).build();
+        List<InputRecord> input = records(150);
+        OnlineTrainer atSnapshot = new OnlineTrainer(model);
+        train(atSnapshot, input.subList(0, 100));
+        byte[] snapshot = ModelSnapshot.write(atSnapshot);
+        byte[] legacy = ByteBuffer.allocate(8 + snapshot.length).putLong(100).put(snapshot).array();
+        LiveModel live = new LiveModel();
+        processor(new MockProcessorContext<>(), config, legacy, new ListInputReader(input, OptionalLong.of(150)), live);
+        OnlineTrainer uninterrupted = new OnlineTrainer(model);
+        train(uninterrupted, input.subList(0, 150));
+        BitwiseAssertions.assertSameModel(uninterrupted, live.trainer().orElseThrow());
+    }
+
+    /**
+     * Every output of a learner stopped after 1,450 records, its store holding the snapshot of record 1,000 (taken
+     * mid-window, with refused records and raised alerts behind it), and restarted with 1,450
+     * committed; the same records through one that never stopped. Wall-clock fields are blanked.
+     */
+    @Test
+    @DisplayName("restarted from a snapshot taken mid-window, with bad records and raised alerts behind it, every "
+            + "output after the restart (summaries, alerts, dead letters, checkpoints) is the uninterrupted run's")
+    void restartedOutputsAreTheUninterruptedOnes() {
+        LearnerConfig config = LearnerConfig.builder("processor-test", TOPICS,
+                        ModelConfig.preset("M3").learningRate(1.0).build())
+                .snapshotInterval(500).evaluationInterval(0).checkpointInterval(300).build();
+        List<InputRecord> input = new ArrayList<>(records(3_000));
+        for (int offset = 13; offset < input.size(); offset += 37) {
+            input.set(offset, new InputRecord(null, new byte[] {9, 9}, TOPIC, 0, offset, offset));
+        }
+        MockProcessorContext<Long, SpecificRecord> uninterruptedContext = new MockProcessorContext<>();
+        process(processor(uninterruptedContext, config, null, new ListInputReader(input), new LiveModel()),
+                uninterruptedContext, input);
+        List<String> uninterrupted = outputs(uninterruptedContext);
+
+        MockProcessorContext<Long, SpecificRecord> before = new MockProcessorContext<>();
+        process(processor(before, config, null, new ListInputReader(input), new LiveModel()), before,
+                input.subList(0, 1_450));
+        byte[] stored = ((KeyValueStore<String, byte[]>) before.getStateStore(LearnerTopology.MODEL_STORE))
+                .get(TrainingProcessor.CHECKPOINT_KEY);
+        assertEquals(1_000, ModelCheckpoint.fromBytes(stored, "processor-test", TOPIC, 0).getNextOffset());
+        MockProcessorContext<Long, SpecificRecord> after = new MockProcessorContext<>();
+        process(processor(after, config, stored, new ListInputReader(input, OptionalLong.of(1_450)), new LiveModel()),
+                after, input.subList(1_450, input.size()));
+        List<String> restarted = new ArrayList<>(outputs(before));
+        restarted.addAll(outputs(after));
+
+        assertTrue(uninterrupted.stream().filter(output -> output.startsWith("alerts")).count() >= 2,
+                "alerts were raised before and after the restart: " + uninterrupted.stream()
+                        .filter(output -> output.startsWith("alerts")).toList());
+        assertEquals(uninterrupted, restarted);
+    }
+
+    /** Each forwarded record as its sink, key and value, the wall-clock fields blanked. */
+    private static List<String> outputs(MockProcessorContext<Long, SpecificRecord> context) {
+        List<String> outputs = new ArrayList<>();
+        for (var forward : context.forwarded()) {
+            SpecificRecord value = forward.record().value();
+            if (value instanceof TrainingSummary summary) {
+                summary.setProcessedAt(Instant.EPOCH);
+                summary.setSamplesPerSecond(0);
+            } else if (value instanceof Checkpoint checkpoint) {
+                checkpoint.setTakenAt(Instant.EPOCH);
+            }
+            outputs.add(forward.childName().orElseThrow() + ":" + forward.record().key() + " " + value);
+        }
+        return outputs;
+    }
+
+    @Test
     @DisplayName("restored from a snapshot of another model than the flags name, it follows the snapshot throughout: "
             + "a label only the flags' head has is a dead letter, not a crash")
     void restoredModelDecidesWhatIsValid() throws Exception {
         ModelConfig snapshotModel = ModelConfig.preset("M2").layers(List.of(784, 3)).build();
         LearnerConfig config = LearnerConfig.builder("processor-test", TOPICS, ModelConfig.preset("M2").build())
                 .evaluationInterval(0).checkpointInterval(0).build();
+        LearnerConfig snapshotConfig = LearnerConfig.builder("processor-test", TOPICS, snapshotModel)
+                .evaluationInterval(0).checkpointInterval(0).build();
         MockProcessorContext<Long, SpecificRecord> context = new MockProcessorContext<>();
         LiveModel live = new LiveModel();
-        TrainingProcessor processor = restored(context, config, ModelCheckpoint.of(new OnlineTrainer(snapshotModel), 0),
-                List.of(), live);
-        context.setCurrentSystemTimeMs(1);
-        List<InputRecord> input = records(10);
-        for (InputRecord record : input) {
-            context.setRecordMetadata(TOPIC, 0, record.offset());
-            processor.process(new Record<>(record.key(), record.value(), record.timestamp()));
-        }
+        TrainingProcessor processor = processor(context, config,
+                ModelCheckpoint.toBytes(checkpointAfter(snapshotConfig, List.of(), 0)), new ListInputReader(List.of()),
+                live);
+        process(processor, context, records(10));
         long deadLetters = context.forwarded().stream()
                 .filter(sent -> sent.childName().orElseThrow().equals(LearnerTopology.DEAD_LETTER_SINK)).count();
         assertEquals(7, deadLetters, "labels 3-9 of the ten samples");
         assertEquals(snapshotModel, live.trainer().orElseThrow().config());
         assertEquals(3, live.trainer().orElseThrow().updates());
+    }
+
+    @Test
+    @DisplayName("a failure of the learner's own stops it with one line naming the record and the step")
+    void ownFailureNamesTheRecord() {
+        LearnerConfig config = LearnerConfig.builder("processor-test", TOPICS, ModelConfig.preset("M2").build())
+                .evaluationInterval(100).checkpointInterval(0).build();
+        MockProcessorContext<Long, SpecificRecord> context = new MockProcessorContext<>();
+        store(context);
+        TrainingProcessor processor = new TrainingProcessor(config, new LearnerServices(new LiveModel(), () -> {
+            throw new IllegalStateException("held-out set unreadable");
+        }, new ListInputReader(List.of())));
+        processor.init(context);
+        LearnerFault fault = assertThrows(LearnerFault.class, () -> process(processor, context, records(150)));
+        assertEquals("learner processor-test stopped on " + TOPIC + " partition 0 offset 99 (after step 100): "
+                + "java.lang.IllegalStateException: held-out set unreadable", fault.getMessage());
     }
 }
