@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -89,6 +90,7 @@ final class ReplayCommand implements Callable<Integer> {
             admin.requireSinglePartition(input);
             ModelConfig config = model.toConfig();
             Checkpoint startCheckpoint = null;
+            long end = admin.endOffset(input);
             long from;
             if (start.checkpoint != null) {
                 long step = ExportCommand.parseStep(start.checkpoint);
@@ -99,23 +101,32 @@ final class ReplayCommand implements Callable<Integer> {
                 config = ModelSnapshot.parseConfig(checkpoint.getModelConfig());
                 from = checkpoint.getNextOffset();
             } else if (start.timestamp != null) {
-                from = admin.offsetForTime(input, start.timestamp);
+                from = admin.offsetForTime(input, start.timestamp).orElseThrow(() -> new IllegalArgumentException(
+                        "--from-timestamp " + start.timestamp + ": no record of " + input + " was produced at or "
+                                + "after it"));
             } else {
                 from = start.offset;
             }
-            long to = toOffset != null ? toOffset : admin.endOffset(input);
-            if (from < 0 || to < from) {
-                throw new IllegalArgumentException("cannot replay offsets [" + from + ", " + to + ") of " + input);
+            long to = toOffset != null ? toOffset : end;
+            if (from < 0 || to < from || to > end) {
+                throw new IllegalArgumentException("cannot replay offsets [" + from + ", " + to + ") of " + input
+                        + ": it holds offsets below " + end);
             }
             admin.createAll(topics, (short) 1);
-            admin.setCommittedOffset(id, input, from);
+            OptionalLong reached = admin.committedOffset(id, input);
+            if (reached.isEmpty()) {
+                admin.setCommittedOffset(id, input, from);
+            } else {
+                System.err.println("replay " + id + " exists, committed up to offset " + reached.getAsLong()
+                        + ": it goes on from its own state, not from this run's start");
+            }
             LearnerConfig learnerConfig = LearnerConfig.builder(id, topics, config).initFrom(model.initFrom)
                     .stopOffset(to).startCheckpoint(startCheckpoint).build();
             System.err.println("replay " + id + ": " + config.describe() + " on " + input + " offsets [" + from + ", "
                     + to + "), summaries to " + topics.monitor().name());
             try (Learner learner = new Learner(cluster.clientProperties(), learnerConfig, stateDir)) {
                 learner.start();
-                boolean finished = to == from || learner.awaitCommitted(admin, to, signal.requested());
+                boolean finished = learner.awaitCommitted(admin, to, signal.requested());
                 if (learner.failure() != null || !finished) {
                     System.err.println("replay stopped before offset " + to
                             + (learner.failure() == null ? "" : ": " + learner.failureMessage()));

@@ -3,6 +3,7 @@ package dev.streamlearn.kafka;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -100,13 +101,13 @@ public final class TopicAdmin implements AutoCloseable {
         }
     }
 
-    /** The offset of the first record at or after a time on partition 0 (the end offset when there is none). */
-    public long offsetForTime(String topic, java.time.Instant time) {
+    /** The offset of the first record at or after a time on partition 0, empty when there is none. */
+    public OptionalLong offsetForTime(String topic, java.time.Instant time) {
         TopicPartition partition = new TopicPartition(topic, 0);
         try {
             long offset = admin.listOffsets(Map.of(partition, OffsetSpec.forTimestamp(time.toEpochMilli())))
                     .partitionResult(partition).get(60, TimeUnit.SECONDS).offset();
-            return offset < 0 ? endOffset(topic) : offset;
+            return offset < 0 ? OptionalLong.empty() : OptionalLong.of(offset);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot find the offset of " + time + " in " + topic + ": "
                     + e.getMessage(), e);
@@ -130,14 +131,14 @@ public final class TopicAdmin implements AutoCloseable {
         }
     }
 
-    /** The offset a consumer group has committed on partition 0 of a topic, or 0 when it has none. */
-    public long committedOffset(String groupId, String topic) {
+    /** The offset a consumer group has committed on partition 0 of a topic, empty when it has none. */
+    public OptionalLong committedOffset(String groupId, String topic) {
         TopicPartition partition = new TopicPartition(topic, 0);
         try {
             var offsets = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
                     .get(60, TimeUnit.SECONDS);
             var committed = offsets.get(partition);
-            return committed == null ? 0 : committed.offset();
+            return committed == null ? OptionalLong.empty() : OptionalLong.of(committed.offset());
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot read the offsets of group " + groupId + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

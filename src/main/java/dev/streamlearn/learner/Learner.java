@@ -115,7 +115,7 @@ public final class Learner implements AutoCloseable {
                 return false;
             }
             if (endOffset != Long.MAX_VALUE && liveModel.trainer().isPresent()
-                    && admin.committedOffset(applicationId, inputTopic) >= endOffset) {
+                    && admin.committedOffset(applicationId, inputTopic).orElse(0) >= endOffset) {
                 return true;
             }
         }

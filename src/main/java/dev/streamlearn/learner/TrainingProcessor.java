@@ -70,6 +70,10 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
         OptionalLong committed = services.inputReader().committedOffset(topic, partition);
         if (saved != null) {
             nextOffset = restored.getNextOffset();
+            if (nextOffset > config.stopOffset()) {
+                throw new IllegalStateException("learner " + config.applicationId() + " has trained up to offset "
+                        + nextOffset + ", past the offset " + config.stopOffset() + " it is to stop at");
+            }
             caughtUp = committed.isPresent();
             if (caughtUp) {
                 catchUp(topic, partition, Math.min(committed.getAsLong(), config.stopOffset()));

@@ -169,7 +169,7 @@ class ExactlyOnceIntegrationTest {
                     + read(log("stopped-learner")));
             long committed;
             try (TopicAdmin admin = new TopicAdmin(client())) {
-                committed = admin.committedOffset("stopped-learner", topics.train().name());
+                committed = admin.committedOffset("stopped-learner", topics.train().name()).orElseThrow();
             }
             assertTrue(committed > 0 && committed < SAMPLES, "stopped mid-run with its input committed, at offset "
                     + committed);

@@ -15,7 +15,12 @@ import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.producer.ProduceOptions;
 import dev.streamlearn.producer.SampleProducer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -25,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Checkpoints, export and replay: a model is a function of topic offsets, bit for bit. */
 class ReplayIntegrationTest {
@@ -58,7 +64,11 @@ class ReplayIntegrationTest {
 
     /** Runs the live learner until it has committed the topic up to endOffset, then stops it cleanly. */
     private static void learnUntil(Topics topics, long endOffset) throws Exception {
-        LearnerConfig config = LearnerConfig.builder("live", topics, ModelConfig.preset("M3").build())
+        learnUntil("live", topics, endOffset);
+    }
+
+    private static void learnUntil(String applicationId, Topics topics, long endOffset) throws Exception {
+        LearnerConfig config = LearnerConfig.builder(applicationId, topics, ModelConfig.preset("M3").build())
                 .snapshotInterval(1000).evaluationInterval(0).checkpointInterval(1000).build();
         try (TopicAdmin admin = new TopicAdmin(client());
              Learner learner = new Learner(client(), config, work.resolve("streams"))) {
@@ -88,6 +98,76 @@ class ReplayIntegrationTest {
 
     private static void streamlearn(String... args) {
         assertEquals(0, StreamlearnCommand.commandLine(args).execute(args), () -> String.join(" ", args));
+    }
+
+    /** Runs a command that must be refused; returns what it printed on stderr. */
+    private static String refused(String... args) {
+        CommandLine commandLine = StreamlearnCommand.commandLine(Map.of(), args);
+        StringWriter err = new StringWriter();
+        commandLine.setErr(new PrintWriter(err));
+        assertEquals(2, commandLine.execute(args), () -> String.join(" ", args) + ": " + err);
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        return err.toString().strip();
+    }
+
+    private static Topics topicsWith(String prefix, int samples) {
+        Topics topics = new Topics(prefix);
+        try (TopicAdmin admin = new TopicAdmin(client())) {
+            admin.createAll(topics, (short) 1);
+        }
+        produce(topics, 0, samples);
+        return topics;
+    }
+
+    @Test
+    @DisplayName("learn --stop-at-end --export on a topic it has wholly committed, from a new state directory, "
+            + "exports the model of every committed sample, not its last snapshot")
+    void exportAfterEverythingIsCommitted() throws Exception {
+        Topics topics = topicsWith("committed-it.", 2500);
+        learnUntil("committed-learner", topics, 2500);
+        Path export = work.resolve("committed.npz");
+        streamlearn("learn", "--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", topics.prefix(),
+                "--application-id", "committed-learner", "--model", "M3", "--snapshot-interval", "1000",
+                "--checkpoint-interval", "1000", "--evaluation-interval", "0", "--state-dir",
+                work.resolve("fresh-state").toString(), "--stop-at-end", "--export", export.toString());
+        assertSameWeights(modelOnly(2500), weights(export));
+    }
+
+    @Test
+    @DisplayName("replay edge cases: the same replay twice gives the same model, from == to exports the starting "
+            + "model, and a start past the topic is refused in one line, exit 2")
+    void replayEdgeCases() throws Exception {
+        Topics topics = topicsWith("edges-it.", 1500);
+        String bootstrap = broker.bootstrapServers();
+        String[] replay = {"replay", "--bootstrap-servers", bootstrap, "--topic-prefix", topics.prefix(), "--model",
+                "M3", "--state-dir", work.resolve("edges-state").toString()};
+        Path first = work.resolve("edges-first.npz");
+        Path second = work.resolve("edges-second.npz");
+        for (Path export : List.of(first, second)) {
+            streamlearn(concat(replay, "--from-offset", "0", "--to-offset", "1200", "--application-id", "edges-twice",
+                    "--export", export.toString()));
+        }
+        assertSameWeights(modelOnly(1200), weights(first));
+        assertSameWeights(modelOnly(1200), weights(second));
+
+        Path empty = work.resolve("edges-empty.npz");
+        streamlearn(concat(replay, "--from-offset", "700", "--to-offset", "700", "--application-id", "edges-empty",
+                "--export", empty.toString()));
+        assertSameWeights(modelOnly(0), weights(empty));
+
+        String future = Instant.now().plus(Duration.ofDays(1)).toString();
+        assertEquals("streamlearn replay: --from-timestamp " + future + ": no record of edges-it.mnist.train was produced at or after it",
+                refused(concat(replay, "--from-timestamp", future)));
+        assertEquals("streamlearn replay: cannot replay offsets [1600, 1500) of edges-it.mnist.train: it holds offsets below 1500",
+                refused(concat(replay, "--from-offset", "1600")));
+        assertEquals("streamlearn replay: cannot replay offsets [0, 1600) of edges-it.mnist.train: it holds offsets below 1500",
+                refused(concat(replay, "--from-offset", "0", "--to-offset", "1600")));
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
     }
 
     @Test
