@@ -3,6 +3,7 @@ package dev.streamlearn.learner;
 import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.model.ModelConfig;
+import dev.streamlearn.model.ModelSnapshot;
 import java.nio.file.Path;
 
 /**
@@ -30,6 +31,12 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
     public static final int DEFAULT_HISTOGRAM_BINS = 30;
     public static final int DEFAULT_EVALUATION_INTERVAL = 10_000;
     public static final int DEFAULT_CHECKPOINT_INTERVAL = 10_000;
+    /** Room in a checkpoint record for what it holds besides the snapshot: learner state, configuration, names. */
+    static final int LEARNER_STATE_ALLOWANCE = 1024 * 1024;
+
+    private static String mebibytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
+    }
 
     /** A builder with the default intervals, no starting weights and no stop offset. */
     public static Builder builder(String applicationId, Topics topics, ModelConfig model) {
@@ -119,6 +126,14 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         if (checkpointInterval < 0 || checkpointInterval % summaryInterval != 0) {
             throw new IllegalArgumentException("checkpoint interval is " + checkpointInterval + ", expected 0 (never) "
                     + "or a multiple of the summary interval " + summaryInterval);
+        }
+        long snapshot = ModelSnapshot.bytes(model) + LEARNER_STATE_ALLOWANCE;
+        if (snapshot > Topics.MAX_RECORD_BYTES) {
+            throw new IllegalArgumentException("model " + model.describe() + ": its checkpoint (model, optimiser state and learner state) would be "
+                    + mebibytes(snapshot) + ", over the " + mebibytes(Topics.MAX_RECORD_BYTES) + " a Kafka record holds "
+                    + "here (the learner keeps its whole state in one record); use fewer or narrower layers, or an "
+                    + "optimiser that keeps fewer copies of the weights (" + model.optimizer().name() + " keeps "
+                    + model.optimizer().stateCopies() + ")");
         }
         if (histogramBins <= 0) {
             throw new IllegalArgumentException("histogram bins is " + histogramBins + ", expected > 0");

@@ -25,6 +25,19 @@ public final class ModelSnapshot {
     private ModelSnapshot() {
     }
 
+    /** The size of a snapshot of a model of this configuration, known before the model is built. */
+    public static long bytes(ModelConfig config) {
+        long header = 4 + 4 + configJson(config).getBytes(StandardCharsets.UTF_8).length + 8 * 4 + 4;
+        long tensors = 0;
+        long floats = 0;
+        for (int l = 1; l < config.layers().size(); l++) {
+            tensors += 2;
+            floats += (long) config.layers().get(l - 1) * config.layers().get(l) + config.layers().get(l);
+        }
+        int copies = 1 + config.optimizer().stateCopies();
+        return header + copies * (4 * tensors + 4 * floats);
+    }
+
     public static byte[] write(OnlineTrainer trainer) {
         byte[] config = configJson(trainer.config()).getBytes(StandardCharsets.UTF_8);
         List<float[]> tensors = tensorsOf(trainer);

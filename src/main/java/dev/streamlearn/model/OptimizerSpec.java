@@ -24,6 +24,9 @@ public sealed interface OptimizerSpec {
     /** A fresh optimiser for these parameters, its state zero. */
     Optimiser create(List<FloatTensor> parameters);
 
+    /** How many tensors of each parameter's shape its state holds (what a snapshot stores besides the parameters). */
+    int stateCopies();
+
     /** Each hyperparameter's value when it is not given. */
     Map<String, Double> DEFAULTS = Map.of("momentum", 0.9, "beta1", 0.9, "beta2", 0.999, "epsilon", 1e-8, "rho", 0.9,
             "weight-decay", 0.0);
@@ -84,6 +87,11 @@ public sealed interface OptimizerSpec {
         public Optimiser create(List<FloatTensor> parameters) {
             return new dev.streamlearn.model.Sgd();
         }
+
+        @Override
+        public int stateCopies() {
+            return 0;
+        }
     }
 
     /** Heavy-ball momentum, in [0, 1). */
@@ -105,6 +113,11 @@ public sealed interface OptimizerSpec {
         @Override
         public Optimiser create(List<FloatTensor> parameters) {
             return new dev.streamlearn.model.Momentum(parameters, momentum);
+        }
+
+        @Override
+        public int stateCopies() {
+            return 1;
         }
     }
 
@@ -128,6 +141,11 @@ public sealed interface OptimizerSpec {
         public Optimiser create(List<FloatTensor> parameters) {
             return new dev.streamlearn.model.Nesterov(parameters, momentum);
         }
+
+        @Override
+        public int stateCopies() {
+            return 1;
+        }
     }
 
     /** AdaGrad with its denominator guard epsilon > 0. */
@@ -149,6 +167,11 @@ public sealed interface OptimizerSpec {
         @Override
         public Optimiser create(List<FloatTensor> parameters) {
             return new dev.streamlearn.model.AdaGrad(parameters, epsilon);
+        }
+
+        @Override
+        public int stateCopies() {
+            return 1;
         }
     }
 
@@ -172,6 +195,11 @@ public sealed interface OptimizerSpec {
         @Override
         public Optimiser create(List<FloatTensor> parameters) {
             return new dev.streamlearn.model.RmsProp(parameters, rho, epsilon);
+        }
+
+        @Override
+        public int stateCopies() {
+            return 1;
         }
     }
 
@@ -197,6 +225,11 @@ public sealed interface OptimizerSpec {
         public Optimiser create(List<FloatTensor> parameters) {
             return new dev.streamlearn.model.Adam(parameters, beta1, beta2, epsilon, 0);
         }
+
+        @Override
+        public int stateCopies() {
+            return 2;
+        }
     }
 
     /** AdamW: Adam's hyperparameters and a decoupled weight decay >= 0. */
@@ -221,6 +254,11 @@ public sealed interface OptimizerSpec {
         @Override
         public Optimiser create(List<FloatTensor> parameters) {
             return new dev.streamlearn.model.Adam(parameters, beta1, beta2, epsilon, weightDecay);
+        }
+
+        @Override
+        public int stateCopies() {
+            return 2;
         }
     }
 }

@@ -55,6 +55,17 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    @DisplayName("a model whose snapshot cannot fit in a Kafka record is refused at start, naming its size and the limit")
+    void modelTooLargeForOneRecord() {
+        Outcome outcome = run(Map.of(), "learn", "--layers", "784-8192-2048-10", "--optimizer", "adam",
+                "--print-config");
+        assertEquals(2, outcome.exitCode(), outcome.err());
+        assertEquals(1, outcome.err().strip().lines().count(), outcome.err());
+        assertTrue(outcome.err().contains("its checkpoint (model, optimiser state and learner state) would be "
+                + "266.9 MiB, over the 64.0 MiB a Kafka record holds"), outcome.err());
+    }
+
+    @Test
     @DisplayName("a value of the wrong type names the option and the value")
     void badValue() {
         Outcome outcome = run(Map.of(), "bench", "--lr", "fast");

@@ -9,8 +9,10 @@ import dev.streamlearn.avro.Sample;
 import dev.streamlearn.data.Mnist;
 import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.learner.CheckpointReader;
 import dev.streamlearn.learner.Learner;
 import dev.streamlearn.learner.LearnerConfig;
+import dev.streamlearn.model.BitwiseAssertions;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.OnlineTrainer;
 import java.nio.ByteBuffer;
@@ -143,6 +145,57 @@ class DeadLetterIntegrationTest {
             assertArrayEquals(clean.network().parameters().get(t).toArray(),
                     learned.network().parameters().get(t).toArray(), "tensor " + t);
         }
+    }
+
+    @Test
+    @DisplayName("near the record limit: a 38 MB model checkpoints and snapshots, and a record too large for a dead "
+            + "letter is dead-lettered as its first bytes; the model is the model of the good samples")
+    void sizesNearTheRecordLimit() throws Exception {
+        Mnist train = EndToEndScenario.mnist(Mnist.Split.TRAIN);
+        Topics topics = new Topics("sizes-it.");
+        try (TopicAdmin admin = new TopicAdmin(client())) {
+            admin.createAll(topics, (short) 1);
+        }
+        ModelConfig wide = ModelConfig.preset("M3").layers(List.of(784, 12_000, 10)).build();
+        int samples = 250;
+        Properties producerProperties = client();
+        producerProperties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(Topics.MAX_RECORD_BYTES));
+        producerProperties.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(2L * Topics.MAX_RECORD_BYTES));
+        byte[] oversize = new byte[Topics.MAX_RECORD_BYTES - 1024];
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties,
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < samples; i++) {
+                producer.send(new ProducerRecord<>(topics.train().name(), null,
+                        Topics.SAMPLE_SERDE.encode(sample(train, i))));
+                if (i == 120) {
+                    producer.send(new ProducerRecord<>(topics.train().name(), new byte[] {7}, oversize)).get();
+                }
+            }
+        }
+        LearnerConfig config = LearnerConfig.builder("sizes-learner", topics, wide).snapshotInterval(100)
+                .evaluationInterval(0).checkpointInterval(100).build();
+        try (TopicAdmin admin = new TopicAdmin(client());
+             Learner learner = new Learner(client(), config, work.resolve("sizes-streams"))) {
+            learner.start();
+            assertTrue(learner.awaitCommitted(admin, samples + 1, new CountDownLatch(1)),
+                    () -> "learner stopped: " + learner.failureMessage());
+        }
+
+        List<DeadLetter> letters = readAll(topics);
+        assertEquals(1, letters.size());
+        DeadLetter letter = letters.get(0);
+        assertEquals(121, letter.getOffset());
+        assertTrue(letter.getReason().endsWith("(too large for a dead letter: kept the first 1 of 1 key bytes and "
+                + (Topics.MAX_RECORD_BYTES - 64 * 1024 - 1) + " of " + oversize.length + " value bytes)"),
+                letter.getReason());
+
+        OnlineTrainer checkpointed = CheckpointReader.restore(CheckpointReader.find(client(), topics.checkpoints(),
+                topics.train().name(), null, -1).orElseThrow());
+        OnlineTrainer clean = new OnlineTrainer(wide);
+        for (int i = 0; i < 200; i++) {
+            clean.step(train.image(i), train.labels()[i]);
+        }
+        BitwiseAssertions.assertSameModel(clean, checkpointed);
     }
 
     private static byte[] unknownFingerprint(byte[] good) {

@@ -39,6 +39,14 @@ class ConfigurationTest {
         assertTrue(refusal(() -> ModelConfig.preset("M9")).contains("M1, M2, M3 or M4"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"})
+    @DisplayName("the snapshot size known from the configuration is the size of the snapshot written")
+    void snapshotSizeBeforeTheModelExists(String optimizer) {
+        ModelConfig config = ModelConfig.preset("M4").layers(List.of(784, 64, 32, 10)).optimizer(optimizer).build();
+        assertEquals(ModelSnapshot.write(new OnlineTrainer(config)).length, ModelSnapshot.bytes(config));
+    }
+
     @Test
     @DisplayName("presets have the documented architectures")
     void presets() {
