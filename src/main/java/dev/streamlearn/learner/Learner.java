@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -52,6 +53,8 @@ public final class Learner implements AutoCloseable {
         p.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
         p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
         p.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                instanceId(config.applicationId(), stateDir));
         p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "5000");
         p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
                 String.valueOf(8 * 1024 * 1024));
@@ -61,6 +64,22 @@ public final class Learner implements AutoCloseable {
                 String.valueOf(4L * Topics.MAX_RECORD_BYTES));
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "20");
         return p;
+    }
+
+    /**
+     * Static group membership: an instance restarted after a crash rejoins as the member it was and gets its task back
+     * at once, instead of waiting out the group's session timeout for the dead member to be evicted. An instance is
+     * its state directory on its host (two instances cannot share one), so the id is derived from both.
+     */
+    static String instanceId(String applicationId, Path stateDir) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        String where = host + ":" + stateDir.toAbsolutePath().normalize();
+        return applicationId + "-" + Integer.toHexString(where.hashCode());
     }
 
     /** Reads the held-out split on first use only (the learner may never reach an evaluation step). */
@@ -127,9 +146,13 @@ public final class Learner implements AutoCloseable {
         return state == KafkaStreams.State.CREATED || state.isRunningOrRebalancing();
     }
 
-    /** Stops the learner: Kafka Streams commits what was processed and closes. */
+    /**
+     * Stops the learner: Kafka Streams commits what was processed, leaves the group (a static member would otherwise
+     * hold its task until the session times out, and a standby could not take over) and closes.
+     */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
     }
 }

@@ -34,7 +34,10 @@ public final class LearnerTopology {
         topology.addSource(SOURCE, topics.trainRaw().keySerde().deserializer(),
                 topics.trainRaw().valueSerde().deserializer(), topics.trainRaw().name());
         topology.addProcessor(PROCESSOR, () -> new TrainingProcessor(config, services), SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_STORE),
+        // Persistent, so that Kafka Streams keeps its process id in the state directory: a restarted instance then
+        // opens its producer under the same transactional id, which aborts the dead one's open transaction at once
+        // instead of leaving read_committed consumers of every output waiting out its timeout.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MODEL_STORE),
                         Serdes.String(), Serdes.ByteArray())
                 .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(Topics.MAX_RECORD_BYTES))), PROCESSOR);
         topology.addSink(SUMMARY_SINK, topics.monitor().name(), Serdes.Long().serializer(),

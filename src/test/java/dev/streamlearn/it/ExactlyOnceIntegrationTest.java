@@ -6,29 +6,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.cli.StreamlearnCommand;
 import dev.streamlearn.data.Mnist;
+import dev.streamlearn.avro.Sample;
+import dev.streamlearn.kafka.PartitionReader;
+import dev.streamlearn.kafka.Topic;
 import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.learner.Learner;
+import dev.streamlearn.learner.LearnerConfig;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.monitor.SummaryTail;
 import dev.streamlearn.producer.ProduceOptions;
 import dev.streamlearn.producer.SampleProducer;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -37,8 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The learner in a child JVM, stopped mid-run and restarted: killed with SIGKILL three times, or asked to stop with
- * SIGTERM. Its final weights are bitwise those of uninterrupted training on the same samples, and every summary step
- * is on the monitor topic exactly once.
+ * SIGTERM. Its final weights are bitwise those of uninterrupted training on the same samples, and every output is on
+ * its topic exactly once: after the kills, each output topic holds the same records as an uninterrupted learner's.
  */
 class ExactlyOnceIntegrationTest {
     private static final int SAMPLES = 20_000;
@@ -133,25 +144,112 @@ class ExactlyOnceIntegrationTest {
         return work.resolve(instance + ".npz");
     }
 
+    /**
+     * The first SAMPLES training samples with a record that is not a sample after every 97th: the learner's dead letters
+     * and refused counts then come and go across the kills too.
+     */
+    private static Topics producedTopicsWithBadRecords(String prefix) throws Exception {
+        Topics topics = new Topics(prefix);
+        try (TopicAdmin admin = new TopicAdmin(client())) {
+            admin.createAll(topics, (short) 1);
+        }
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(client(), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < SAMPLES; i++) {
+                Sample sample = Sample.newBuilder().setId(i).setLabel(train.labels()[i]).setRows(28).setCols(28)
+                        .setPixels(ByteBuffer.wrap(train.image(i))).setDataset("mnist-train").setEpoch(0)
+                        .setProducedAt(Instant.ofEpochMilli(0)).build();
+                producer.send(new ProducerRecord<>(topics.train().name(), null, Topics.SAMPLE_SERDE.encode(sample)));
+                if (i % 97 == 96) {
+                    producer.send(new ProducerRecord<>(topics.train().name(), null, ("bad " + i).getBytes()));
+                }
+            }
+        }
+        return topics;
+    }
+
     @Test
-    @DisplayName("SIGKILL three times mid-run: final weights bitwise equal, every summary step exactly once")
+    @DisplayName("SIGKILL three times mid-run, bad records mixed in: the weights are bitwise, and every summary, alert, "
+            + "dead letter and checkpoint is the uninterrupted run's, in order, once; a restart trains within seconds")
     void survivesSigkill() throws Exception {
-        Topics topics = producedTopics("eos.");
+        Topics topics = producedTopicsWithBadRecords("eos.");
+        long inputEnd;
+        try (TopicAdmin admin = new TopicAdmin(client())) {
+            inputEnd = admin.endOffset(topics.train().name());
+        }
         Path export = work.resolve("killed.npz");
+        List<Duration> recoveries = new ArrayList<>();
         try (SummarySteps steps = new SummarySteps(topics)) {
             Random random = new Random(2026);
             long progressBeforeLastRun = 0;
+            long killedAt = 0;
             for (int kills = 0; kills < 3; kills++) {
                 Process process = learner(topics, "killed-learner", export);
-                steps.awaitProgress(process);
+                steps.awaitProgress(process, "killed-learner");
+                if (killedAt != 0) {
+                    recoveries.add(Duration.ofNanos(System.nanoTime() - killedAt));
+                }
                 Thread.sleep(random.nextInt(400));
                 process.destroyForcibly().waitFor();
+                killedAt = System.nanoTime();
                 progressBeforeLastRun = steps.maxStep();
             }
             assertTrue(progressBeforeLastRun > 0 && progressBeforeLastRun < SAMPLES, "killed mid-run, at step "
                     + progressBeforeLastRun);
             finish(topics, "killed-learner", export, steps);
         }
+        System.out.println("recovery after SIGKILL, from the kill to the restarted learner's first new summary "
+                + "(JVM start included): " + recoveries);
+        for (Duration recovery : recoveries) {
+            assertTrue(recovery.compareTo(Duration.ofSeconds(30)) < 0, "training again within seconds, not after the "
+                    + "group's session timeout (45 s): " + recoveries);
+        }
+
+        Topics reference = topics.withOutputPrefix("eos.reference.");
+        try (TopicAdmin admin = new TopicAdmin(client());
+             Learner uninterrupted = new Learner(client(), LearnerConfig.builder("reference-learner", reference,
+                     ModelConfig.preset("M4").optimizer("adam").learningRate(0.001).build()).evaluationInterval(0)
+                     .build(), work.resolve("streams-reference"))) {
+            admin.createAll(reference, (short) 1);
+            uninterrupted.start();
+            assertTrue(uninterrupted.awaitCommitted(admin, inputEnd, new CountDownLatch(1)),
+                    () -> "reference learner stopped: " + uninterrupted.failureMessage());
+        }
+        Map<String, List<String>> killed = outputs(topics);
+        assertEquals(outputs(reference), killed);
+        assertEquals(SAMPLES / 97, killed.get("dead letters").size());
+        assertEquals(SAMPLES / 100, killed.get("summaries").size());
+        assertEquals(SAMPLES / 10_000, killed.get("checkpoints").size());
+    }
+
+    /**
+     * Every record of a learner's output topics (read_committed, in order), with the fields that name the learner or
+     * the wall clock blanked.
+     */
+    private static Map<String, List<String>> outputs(Topics topics) {
+        Map<String, List<String>> outputs = new LinkedHashMap<>();
+        outputs.put("summaries", read(topics.monitor(), summary -> {
+            summary.setApplicationId("");
+            summary.setProcessedAt(Instant.EPOCH);
+            summary.setSamplesPerSecond(0);
+        }));
+        outputs.put("alerts", read(topics.alerts(), alert -> { }));
+        outputs.put("dead letters", read(topics.deadLetter(), letter -> { }));
+        outputs.put("checkpoints", read(topics.checkpoints(), checkpoint -> {
+            checkpoint.setApplicationId("");
+            checkpoint.setTakenAt(Instant.EPOCH);
+        }));
+        return outputs;
+    }
+
+    private static <V> List<String> read(Topic<Long, V> topic, java.util.function.Consumer<V> blank) {
+        List<String> records = new ArrayList<>();
+        PartitionReader.read(client(), topic.name(), topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer(), -1, -1, Duration.ofMinutes(1), record -> {
+                    blank.accept(record.value());
+                    records.add(record.key() + " " + record.value());
+                });
+        return records;
     }
 
     @Test
@@ -161,7 +259,7 @@ class ExactlyOnceIntegrationTest {
         Path stoppedExport = work.resolve("stopped.npz");
         try (SummarySteps steps = new SummarySteps(topics)) {
             Process process = learner(topics, "stopped-learner", stoppedExport);
-            steps.awaitProgress(process);
+            steps.awaitProgress(process, "stopped-learner");
             process.destroy();
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running 60 s after SIGTERM");
             assertEquals(SIGTERM_EXIT, process.exitValue(), () -> read(log("stopped-learner")));
@@ -192,7 +290,7 @@ class ExactlyOnceIntegrationTest {
         Map<String, Process> learners = new LinkedHashMap<>();
         try (SummarySteps steps = new SummarySteps(topics); Admin admin = Admin.create(client())) {
             learners.put("learner-a", learner(topics, applicationId, "learner-a", export("learner-a"), failover));
-            steps.awaitProgress(learners.get("learner-a"));
+            steps.awaitProgress(learners.get("learner-a"), "learner-a");
             learners.put("learner-b", learner(topics, applicationId, "learner-b", export("learner-b"), failover));
             String active = awaitActiveOfTwo(admin, applicationId, topics);
             String standby = active.equals("learner-a") ? "learner-b" : "learner-a";
@@ -271,13 +369,14 @@ class ExactlyOnceIntegrationTest {
         }
 
         /** Waits until a running learner has published a summary beyond what was already seen. */
-        void awaitProgress(Process learner) throws InterruptedException {
+        void awaitProgress(Process learner, String instance) throws InterruptedException {
             long seenBefore = maxStep();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (learner.isAlive() && maxStep() <= seenBefore && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertTrue(learner.isAlive(), "the learner finished or failed before it could be stopped");
+            assertTrue(learner.isAlive(), () -> "the learner finished or failed before it could be stopped: "
+                    + read(log(instance)));
             assertTrue(maxStep() > seenBefore, "no new summary within 120 s");
         }
 
