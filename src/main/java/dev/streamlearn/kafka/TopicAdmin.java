@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -131,12 +133,17 @@ public final class TopicAdmin implements AutoCloseable {
         }
     }
 
-    /** The offset a consumer group has committed on partition 0 of a topic, empty when it has none. */
+    /**
+     * The offset a consumer group has committed on partition 0 of a topic, once no transaction holds it open; empty
+     * when it has none.
+     */
     public OptionalLong committedOffset(String groupId, String topic) {
         TopicPartition partition = new TopicPartition(topic, 0);
         try {
-            var offsets = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
-                    .get(60, TimeUnit.SECONDS);
+            var offsets = admin.listConsumerGroupOffsets(Map.of(groupId, new ListConsumerGroupOffsetsSpec()
+                            .topicPartitions(List.of(partition))),
+                            new ListConsumerGroupOffsetsOptions().requireStable(true))
+                    .partitionsToOffsetAndMetadata(groupId).get(60, TimeUnit.SECONDS);
             var committed = offsets.get(partition);
             return committed == null ? OptionalLong.empty() : OptionalLong.of(committed.offset());
         } catch (ExecutionException | TimeoutException e) {

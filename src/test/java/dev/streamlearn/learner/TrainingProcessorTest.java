@@ -51,6 +51,20 @@ class TrainingProcessorTest {
         }
     }
 
+    private static final ModelConfig M2 = ModelConfig.preset("M2").build();
+
+    private static LearnerConfig config(ModelConfig model) {
+        return LearnerConfig.builder("processor-test", TOPICS, model).evaluationInterval(0).checkpointInterval(0)
+                .build();
+    }
+
+    /** Every tensor of the live model is that of training on exactly these records, uninterrupted. */
+    private static void assertModelOf(List<InputRecord> records, LiveModel live) throws Exception {
+        OnlineTrainer uninterrupted = new OnlineTrainer(live.trainer().orElseThrow().config());
+        train(uninterrupted, records);
+        BitwiseAssertions.assertSameModel(uninterrupted, live.trainer().orElseThrow());
+    }
+
     private static SummaryFactory summaries(LearnerConfig config) {
         return new SummaryFactory(config.applicationId(), TOPIC, config.histogramBins());
     }
@@ -98,9 +112,7 @@ class TrainingProcessorTest {
     @DisplayName("restored from a snapshot at offset 100 and handed offset 199 first, it re-applies 100-198 silently "
             + "from the input reader, then trains 199: one summary out, the model of 200 uninterrupted steps")
     void catchUpFromTheInputReader() throws Exception {
-        ModelConfig model = ModelConfig.preset("M2").build();
-        LearnerConfig config = LearnerConfig.builder("processor-test", TOPICS, model).evaluationInterval(0)
-                .checkpointInterval(0).build();
+        LearnerConfig config = config(M2);
         List<InputRecord> input = records(250);
 
         MockProcessorContext<Long, SpecificRecord> context = new MockProcessorContext<>();
@@ -115,18 +127,14 @@ class TrainingProcessorTest {
         assertEquals(LearnerTopology.SUMMARY_SINK, sent.get(0).childName().orElseThrow());
         assertEquals(200, ((TrainingSummary) sent.get(0).record().value()).getLastStep());
         assertEquals(1_000_000, sent.get(0).record().timestamp(), "stamped when made");
-        OnlineTrainer uninterrupted = new OnlineTrainer(model);
-        train(uninterrupted, input.subList(0, 200));
-        BitwiseAssertions.assertSameModel(uninterrupted, live.trainer().orElseThrow());
+        assertModelOf(input.subList(0, 200), live);
     }
 
     @Test
     @DisplayName("restored from a snapshot at offset 100 with offset 180 committed, it catches up as it starts, before "
             + "any record arrives: the live model is that of 180 steps, and nothing is sent twice")
     void catchUpAtStart() throws Exception {
-        ModelConfig model = ModelConfig.preset("M2").build();
-        LearnerConfig config = LearnerConfig.builder("processor-test", TOPICS, model).evaluationInterval(0)
-                .checkpointInterval(0).build();
+        LearnerConfig config = config(M2);
         List<InputRecord> input = records(250);
         MockProcessorContext<Long, SpecificRecord> context = new MockProcessorContext<>();
         LiveModel live = new LiveModel();
@@ -134,27 +142,21 @@ class TrainingProcessorTest {
                 new ListInputReader(input, OptionalLong.of(180)), live);
 
         assertEquals(List.of(), context.forwarded());
-        OnlineTrainer uninterrupted = new OnlineTrainer(model);
-        train(uninterrupted, input.subList(0, 180));
-        BitwiseAssertions.assertSameModel(uninterrupted, live.trainer().orElseThrow());
+        assertModelOf(input.subList(0, 180), live);
     }
 
     @Test
     @DisplayName("a store written before learner state (offset, then snapshot) restores, and catches up from its offset")
     void legacyStoreValue() throws Exception {
-        ModelConfig model = ModelConfig.preset("M2").build();
-        LearnerConfig config = LearnerConfig.builder("processor-test", TOPICS, model).evaluationInterval(0)
-                .checkpointInterval(0).build();
+        LearnerConfig config = config(M2);
         List<InputRecord> input = records(150);
-        OnlineTrainer atSnapshot = new OnlineTrainer(model);
+        OnlineTrainer atSnapshot = new OnlineTrainer(M2);
         train(atSnapshot, input.subList(0, 100));
         byte[] snapshot = ModelSnapshot.write(atSnapshot);
         byte[] legacy = ByteBuffer.allocate(8 + snapshot.length).putLong(100).put(snapshot).array();
         LiveModel live = new LiveModel();
         processor(new MockProcessorContext<>(), config, legacy, new ListInputReader(input, OptionalLong.of(150)), live);
-        OnlineTrainer uninterrupted = new OnlineTrainer(model);
-        train(uninterrupted, input.subList(0, 150));
-        BitwiseAssertions.assertSameModel(uninterrupted, live.trainer().orElseThrow());
+        assertModelOf(input.subList(0, 150), live);
     }
 
     /**
@@ -217,10 +219,8 @@ class TrainingProcessorTest {
             + "a label only the flags' head has is a dead letter, not a crash")
     void restoredModelDecidesWhatIsValid() throws Exception {
         ModelConfig snapshotModel = ModelConfig.preset("M2").layers(List.of(784, 3)).build();
-        LearnerConfig config = LearnerConfig.builder("processor-test", TOPICS, ModelConfig.preset("M2").build())
-                .evaluationInterval(0).checkpointInterval(0).build();
-        LearnerConfig snapshotConfig = LearnerConfig.builder("processor-test", TOPICS, snapshotModel)
-                .evaluationInterval(0).checkpointInterval(0).build();
+        LearnerConfig config = config(M2);
+        LearnerConfig snapshotConfig = config(snapshotModel);
         MockProcessorContext<Long, SpecificRecord> context = new MockProcessorContext<>();
         LiveModel live = new LiveModel();
         TrainingProcessor processor = processor(context, config,
