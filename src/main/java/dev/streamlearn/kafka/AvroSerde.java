@@ -3,7 +3,12 @@ package dev.streamlearn.kafka;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
@@ -36,18 +41,23 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
+    /** The fingerprints of every version of the schema this serde decodes. */
+    private final Set<Long> fingerprints = new HashSet<>();
 
     private AvroSerde(Class<T> type) {
         var schema = SpecificData.get().getSchema(type);
         this.encoder = new BinaryMessageEncoder<>(PrimitiveArrayWriter.MODEL, schema);
         this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
+        fingerprints.add(SchemaNormalization.parsingFingerprint64(schema));
         for (int version = 1; ; version++) {
             String resource = "/dev/streamlearn/schemas/history/" + schema.getName() + ".v" + version + ".avsc";
             try (InputStream in = AvroSerde.class.getResourceAsStream(resource)) {
                 if (in == null) {
                     break;
                 }
-                decoder.addSchema(new Schema.Parser().parse(in));
+                Schema earlier = new Schema.Parser().parse(in);
+                decoder.addSchema(earlier);
+                fingerprints.add(SchemaNormalization.parsingFingerprint64(earlier));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + resource, e);
             }
@@ -67,6 +77,17 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode " + record.getSchema().getName(), e);
         }
+    }
+
+    /**
+     * Whether the bytes start as a single-object encoded record of this schema (any version it decodes): the marker and
+     * the schema fingerprint that tell one contract from another on a topic that carries several.
+     */
+    public boolean writtenWith(byte[] bytes) {
+        if (bytes == null || bytes.length < 10 || bytes[0] != (byte) 0xC3 || bytes[1] != 0x01) {
+            return false;
+        }
+        return fingerprints.contains(ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
     }
 
     /** Decodes single-object bytes; throws with the reason (bad marker, unknown fingerprint, truncated body). */

@@ -7,8 +7,11 @@ import dev.streamlearn.avro.AlertState;
 import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.DiagnosisState;
+import dev.streamlearn.avro.Features;
 import dev.streamlearn.avro.Histogram;
 import dev.streamlearn.avro.LearnerState;
+import dev.streamlearn.avro.RegressionState;
+import dev.streamlearn.avro.RegressionSummary;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.Severity;
 import dev.streamlearn.avro.TensorRole;
@@ -41,11 +44,11 @@ public final class AvroTrust {
                         String.valueOf(MAX_COLLECTION_ITEMS)));
         ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.DEFAULT,
                 ClassSecurityValidator.builder()
-                        .add(Sample.class).add(TrainingSummary.class).add(TensorSummary.class)
+                        .add(Sample.class).add(Features.class).add(TrainingSummary.class).add(TensorSummary.class)
                         .add(TensorStats.class).add(Histogram.class).add(ActivationSummary.class)
                         .add(TensorRole.class).add(DeadLetter.class).add(Alert.class).add(AlertState.class)
                         .add(Severity.class).add(Checkpoint.class).add(LearnerState.class)
-                        .add(WindowState.class).add(DiagnosisState.class).add(ActiveAlert.class)
+                        .add(WindowState.class).add(RegressionState.class).add(RegressionSummary.class).add(DiagnosisState.class).add(ActiveAlert.class)
                         .build()));
     }
 

@@ -3,6 +3,7 @@ package dev.streamlearn.kafka;
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.avro.DeadLetter;
+import dev.streamlearn.avro.Features;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.TrainingSummary;
 import org.apache.kafka.common.serialization.Serde;
@@ -29,6 +30,7 @@ public final class Topics {
     public static final String CHECKPOINTS = "learner.checkpoints";
 
     public static final AvroSerde<Sample> SAMPLE_SERDE = AvroSerde.of(Sample.class);
+    public static final AvroSerde<Features> FEATURES_SERDE = AvroSerde.of(Features.class);
     public static final AvroSerde<TrainingSummary> SUMMARY_SERDE = AvroSerde.of(TrainingSummary.class);
     public static final AvroSerde<DeadLetter> DEAD_LETTER_SERDE = AvroSerde.of(DeadLetter.class);
     public static final AvroSerde<Alert> ALERT_SERDE = AvroSerde.of(Alert.class);

@@ -21,10 +21,12 @@ import java.nio.file.Path;
  * @param checkpointInterval a full checkpoint to the checkpoint topic every this many steps, 0 = never
  * @param stopOffset input records at or after this offset are left alone (a replay's --to-offset)
  * @param startCheckpoint a checkpoint to start from instead of a fresh model (a replay from a checkpoint), or null
+ * @param inputFormat how the training topic's records are written
  */
 public record LearnerConfig(String applicationId, Topics topics, ModelConfig model, int summaryInterval,
                             int snapshotInterval, int histogramBins, Path initFrom, int evaluationInterval,
-                            int checkpointInterval, long stopOffset, Checkpoint startCheckpoint) {
+                            int checkpointInterval, long stopOffset, Checkpoint startCheckpoint,
+                            InputFormat inputFormat) {
 
     public static final int DEFAULT_SUMMARY_INTERVAL = 100;
     public static final int DEFAULT_SNAPSHOT_INTERVAL = 10_000;
@@ -56,6 +58,7 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         private int checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
         private long stopOffset = Long.MAX_VALUE;
         private Checkpoint startCheckpoint;
+        private InputFormat inputFormat = InputFormat.AVRO;
 
         private Builder(String applicationId, Topics topics, ModelConfig model) {
             this.applicationId = applicationId;
@@ -103,9 +106,14 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
             return this;
         }
 
+        public Builder inputFormat(InputFormat value) {
+            inputFormat = value;
+            return this;
+        }
+
         public LearnerConfig build() {
             return new LearnerConfig(applicationId, topics, model, summaryInterval, snapshotInterval, histogramBins,
-                    initFrom, evaluationInterval, checkpointInterval, stopOffset, startCheckpoint);
+                    initFrom, evaluationInterval, checkpointInterval, stopOffset, startCheckpoint, inputFormat);
         }
     }
 

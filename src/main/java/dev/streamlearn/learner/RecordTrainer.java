@@ -3,7 +3,6 @@ package dev.streamlearn.learner;
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.avro.DeadLetter;
-import dev.streamlearn.avro.Sample;
 import dev.streamlearn.kafka.Topics;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -22,7 +21,6 @@ final class RecordTrainer {
     private final LearnerConfig config;
     private final SampleValidator validator;
     private final TrainingLoop loop;
-    private final byte[] pixels;
     /** Key and value bytes a dead letter keeps at most: a record's limit less room for its other fields. */
     static final int DEAD_LETTER_BYTES = Topics.MAX_RECORD_BYTES - 64 * 1024;
 
@@ -40,9 +38,8 @@ final class RecordTrainer {
     /** Records are checked against the model the loop trains, which a restored snapshot decides, not the flags. */
     RecordTrainer(LearnerConfig config, TrainingLoop loop) {
         this.config = config;
-        this.validator = new SampleValidator(loop.trainer().config());
+        this.validator = new SampleValidator(loop.trainer().config(), config.inputFormat());
         this.loop = loop;
-        this.pixels = new byte[loop.trainer().config().inputSize()];
     }
 
     TrainingLoop loop() {
@@ -58,18 +55,18 @@ final class RecordTrainer {
         SampleValidator.Checked checked = validator.check(record.value());
         TrainingLoop.Result result;
         Forward refusal = null;
-        if (checked.accepted()) {
-            Sample sample = checked.sample();
-            sample.getPixels().duplicate().get(pixels);
-            result = loop.train(pixels, sample.getLabel(), record.partition(), record.offset(), record.timestamp());
-            if (emit && !result.outcome().applied()) {
-                refusal = deadLetter(record, "train", "loss or gradient is not finite (loss "
-                        + result.outcome().loss() + "); the update was not applied", null);
-            }
-        } else {
+        if (!checked.accepted()) {
             result = loop.refuse(record.partition(), record.offset(), record.timestamp());
             if (emit) {
                 refusal = deadLetter(record, checked.stage(), checked.reason(), checked.cause());
+            }
+        } else if (!checked.input().labelled()) {
+            result = loop.passUnlabelled(record.partition(), record.offset(), record.timestamp());
+        } else {
+            result = loop.train(checked.input(), record.partition(), record.offset(), record.timestamp());
+            if (emit && !result.outcome().applied()) {
+                refusal = deadLetter(record, "train", "loss or gradient is not finite (loss "
+                        + result.outcome().loss() + "); the update was not applied", null);
             }
         }
         if (!emit) {

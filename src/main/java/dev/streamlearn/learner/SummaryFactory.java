@@ -3,6 +3,7 @@ package dev.streamlearn.learner;
 import dev.streamlearn.kafka.AvroTrust;
 import dev.streamlearn.avro.ActivationSummary;
 import dev.streamlearn.avro.Histogram;
+import dev.streamlearn.avro.RegressionSummary;
 import dev.streamlearn.avro.TensorStats;
 import dev.streamlearn.avro.TensorRole;
 import dev.streamlearn.avro.TensorSummary;
@@ -29,6 +30,7 @@ final class SummaryFactory {
     private static final Schema EDGES = Histogram.getClassSchema().getField("edges").schema();
     private static final Schema COUNTS = Histogram.getClassSchema().getField("counts").schema();
     private static final Schema UNITS = ActivationSummary.getClassSchema().getField("unitGradientMeanAbs").schema();
+    private static final Schema PAIRS = RegressionSummary.getClassSchema().getField("recentEstimates").schema();
 
     private final String applicationId;
     private final String inputTopic;
@@ -47,7 +49,11 @@ final class SummaryFactory {
                       long startNanos) {
     }
 
-    TrainingSummary build(OnlineTrainer trainer, WindowSpan span, long rejected, long skipped) {
+    /** The counts of records that did not become steps, since training began. */
+    record Counts(long rejected, long skipped, long unlabelled) {
+    }
+
+    TrainingSummary build(OnlineTrainer trainer, WindowSpan span, Counts counts) {
         TrainingWindow window = trainer.window();
         long lastStep = trainer.updates();
         double seconds = (System.nanoTime() - span.startNanos()) / 1e9;
@@ -70,8 +76,10 @@ final class SummaryFactory {
                 .setAccuracyWindow(window.accuracy())
                 .setAccuracyCumulative(window.cumulativeAccuracy())
                 .setTestAccuracy(null)
-                .setRejectedRecords(rejected)
-                .setSkippedUpdates(skipped)
+                .setRejectedRecords(counts.rejected())
+                .setSkippedUpdates(counts.skipped())
+                .setUnlabelledRecords(counts.unlabelled())
+                .setRegression(window.numeric() ? regression(window) : null)
                 .setTensors(tensors(trainer))
                 .setActivations(activations(window))
                 .setAlerts(List.of())
@@ -134,6 +142,18 @@ final class SummaryFactory {
             list.add(list.size(), value);
         }
         return list;
+    }
+
+    private static RegressionSummary regression(TrainingWindow window) {
+        float[][] pairs = window.recentPairs();
+        return RegressionSummary.newBuilder()
+                .setMaeWindow(window.meanAbsoluteError()).setRmseWindow(window.rootMeanSquaredError())
+                .setMaeCumulative(window.cumulativeMeanAbsoluteError())
+                .setRmseCumulative(window.cumulativeRootMeanSquaredError())
+                .setEstimateStd(window.estimateStd()).setTargetStd(window.targetStd())
+                .setTestMae(null).setTestRmse(null).setTestR2(null)
+                .setRecentEstimates(floats(pairs[0], PAIRS)).setRecentTargets(floats(pairs[1], PAIRS))
+                .build();
     }
 
     private static List<ActivationSummary> activations(TrainingWindow window) {

@@ -12,9 +12,9 @@ import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * A held-out split read whole from its topic (read_committed), ready for batched evaluation. A record the model could
- * not train on (undecodable, null, the wrong size, a label its head cannot score) is skipped and counted, as the
- * learner would refuse it: one bad record on the test topic must not stop evaluation.
+ * A held-out split of images read whole from its topic (read_committed), ready for batched evaluation. A record the
+ * model could not train on (undecodable, null, the wrong size, a label its head cannot score), and any record that is
+ * not a labelled image, is skipped and counted: one bad record on the test topic must not stop evaluation.
  *
  * @param pixels every accepted sample's pixels, sample after sample
  * @param labels their labels
@@ -43,15 +43,12 @@ public record TestSet(byte[] pixels, int[] labels, long skipped) {
         long skipped = 0;
         for (byte[] value : values) {
             SampleValidator.Checked checked = validator.check(value);
-            if (!checked.accepted()) {
+            if (!checked.accepted() || checked.input().kind != TrainingInput.Kind.PIXELS) {
                 skipped++;
                 continue;
             }
-            var buffer = checked.sample().getPixels().duplicate();
-            byte[] image = new byte[buffer.remaining()];
-            buffer.get(image);
-            pixels.writeBytes(image);
-            labels.add(checked.sample().getLabel());
+            pixels.writeBytes(checked.input().pixels);
+            labels.add(checked.input().label);
         }
         return new TestSet(pixels.toByteArray(), labels.stream().mapToInt(Integer::intValue).toArray(), skipped);
     }

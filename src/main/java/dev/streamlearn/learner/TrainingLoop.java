@@ -2,6 +2,7 @@ package dev.streamlearn.learner;
 
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.LearnerState;
+import dev.streamlearn.avro.RegressionState;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.avro.WindowState;
 import dev.streamlearn.diagnosis.Diagnosis;
@@ -38,6 +39,7 @@ final class TrainingLoop {
     private long unappliedRun;
     private long rejected;
     private long skipped;
+    private long unlabelled;
     private long recordsSinceSnapshot;
     private BatchEvaluator evaluator;
 
@@ -86,13 +88,34 @@ final class TrainingLoop {
         return trainer;
     }
 
-    /** One accepted sample: the step, then whatever it made due. */
+    /** One accepted image: the step, then whatever it made due. */
     Result train(byte[] pixels, int label, int partition, long offset, long timestamp) {
-        // The summary reports the update ratio of its window's last step: capture it during that step.
+        armCapture();
+        return afterStep(trainer.step(pixels, label), partition, offset, timestamp);
+    }
+
+    /** One accepted input: the step its kind and target call for, then whatever it made due. */
+    Result train(TrainingInput input, int partition, long offset, long timestamp) {
+        armCapture();
+        StepOutcome outcome;
+        if (input.kind == TrainingInput.Kind.PIXELS) {
+            outcome = trainer.step(input.pixels, input.label);
+        } else if (input.numeric) {
+            outcome = trainer.step(input.features, input.targets, input.weight);
+        } else {
+            outcome = trainer.step(input.features, input.label, input.weight);
+        }
+        return afterStep(outcome, partition, offset, timestamp);
+    }
+
+    /** The summary reports the update ratio of its window's last step: capture it during that step. */
+    private void armCapture() {
         if (Cadence.due(cadence.summary(), trainer.updates() + 1)) {
             trainer.captureNextUpdate();
         }
-        StepOutcome outcome = trainer.step(pixels, label);
+    }
+
+    private Result afterStep(StepOutcome outcome, int partition, long offset, long timestamp) {
         see(partition, offset, timestamp);
         if (!outcome.applied()) {
             skipped++;
@@ -112,6 +135,13 @@ final class TrainingLoop {
     /** One record refused before it reached the model: counted, and it may close a window or be due a snapshot. */
     Result refuse(int partition, long offset, long timestamp) {
         rejected++;
+        see(partition, offset, timestamp);
+        return unapplied(null);
+    }
+
+    /** One valid record with no target: counted, not learned (it may close a window or be due a snapshot). */
+    Result passUnlabelled(int partition, long offset, long timestamp) {
+        unlabelled++;
         see(partition, offset, timestamp);
         return unapplied(null);
     }
@@ -151,7 +181,8 @@ final class TrainingLoop {
     private TrainingSummary summarise(boolean evaluate) {
         SummaryFactory.WindowSpan span = new SummaryFactory.WindowSpan(windowPartition, windowFirstOffset,
                 windowLastOffset, windowFirstEventTime, windowLastEventTime, windowStartNanos);
-        TrainingSummary summary = summaries.build(trainer, span, rejected, skipped);
+        TrainingSummary summary = summaries.build(trainer, span,
+                new SummaryFactory.Counts(rejected, skipped, unlabelled));
         if (evaluate) {
             summary.setTestAccuracy(evaluate());
         }
@@ -196,8 +227,10 @@ final class TrainingLoop {
                 .setActivationCount(longs(window.activationCount()))
                 .setDead(longs(window.dead())).setSaturated(longs(window.saturated()))
                 .setUnitGradientAbs(units).setGradientMeanAbs(doubles(window.gradientMeanAbs()))
+                .setRegression(regressionState(window.regression()))
                 .build();
         return LearnerState.newBuilder().setRejectedRecords(rejected).setSkippedUpdates(skipped)
+                .setUnlabelledRecords(unlabelled)
                 .setWindow(windowState).setDiagnosis(diagnosis.state()).build();
     }
 
@@ -211,7 +244,7 @@ final class TrainingLoop {
         trainer.window().restore(new TrainingWindow.State(window.getSteps(), window.getLossSum(), window.getCorrect(),
                 doubles(window.getActivationSum()), doubles(window.getActivationSquares()),
                 longs(window.getActivationCount()), longs(window.getDead()), longs(window.getSaturated()), units,
-                doubles(window.getGradientMeanAbs())));
+                doubles(window.getGradientMeanAbs()), regressionState(window.getRegression())));
         windowOpen = window.getOpen();
         windowPartition = window.getPartition();
         windowFirstOffset = window.getFirstOffset();
@@ -222,7 +255,42 @@ final class TrainingLoop {
         unappliedRun = window.getUnappliedRun();
         rejected = state.getRejectedRecords();
         skipped = state.getSkippedUpdates();
+        unlabelled = state.getUnlabelledRecords();
         diagnosis = Diagnosis.restore(state.getDiagnosis());
+    }
+
+    private static RegressionState regressionState(TrainingWindow.RegressionState numbers) {
+        return RegressionState.newBuilder().setCount(numbers.count()).setAbsError(numbers.absError())
+                .setSquaredError(numbers.squaredError()).setEstimateSum(numbers.estimateSum())
+                .setEstimateSquares(numbers.estimateSquares()).setTargetSum(numbers.targetSum())
+                .setTargetSquares(numbers.targetSquares()).setTotalCount(numbers.totalCount())
+                .setTotalAbsError(numbers.totalAbsError()).setTotalSquaredError(numbers.totalSquaredError())
+                .setRecentEstimates(floats(numbers.recentEstimates())).setRecentTargets(floats(numbers.recentTargets()))
+                .build();
+    }
+
+    private static TrainingWindow.RegressionState regressionState(RegressionState numbers) {
+        return new TrainingWindow.RegressionState(numbers.getCount(), numbers.getAbsError(),
+                numbers.getSquaredError(), numbers.getEstimateSum(), numbers.getEstimateSquares(),
+                numbers.getTargetSum(), numbers.getTargetSquares(), numbers.getTotalCount(),
+                numbers.getTotalAbsError(), numbers.getTotalSquaredError(), floats(numbers.getRecentEstimates()),
+                floats(numbers.getRecentTargets()));
+    }
+
+    private static List<Float> floats(float[] values) {
+        List<Float> list = new ArrayList<>(values.length);
+        for (float value : values) {
+            list.add(value);
+        }
+        return list;
+    }
+
+    private static float[] floats(List<Float> values) {
+        float[] array = new float[values.size()];
+        for (int i = 0; i < array.length; i++) {
+            array[i] = values.get(i);
+        }
+        return array;
     }
 
     private static List<Double> doubles(double[] values) {

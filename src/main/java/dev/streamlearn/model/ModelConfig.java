@@ -27,6 +27,9 @@ import java.util.Map;
  * @param clipValue clip every gradient element to [-clipValue, clipValue]; 0 = off
  * @param clipNorm rescale the whole gradient when its global L2 norm exceeds clipNorm; 0 = off
  * @param seed seed of every random draw
+ * @param huberDelta where the huber head's loss turns from squared to linear, > 0
+ * @param outputScale numeric heads learn s z: the estimate is the output times this, finite and not 0 (1 for class
+ *                    heads)
  */
 public record ModelConfig(
         String name,
@@ -43,7 +46,9 @@ public record ModelConfig(
         LearningRateSchedule schedule,
         double clipValue,
         double clipNorm,
-        long seed) {
+        long seed,
+        double huberDelta,
+        double outputScale) {
 
     public ModelConfig {
         layers = List.copyOf(layers);
@@ -65,7 +70,8 @@ public record ModelConfig(
                 throw new IllegalArgumentException("binary-digit (the positive class of loss " + loss.flagName()
                         + ") is " + positiveClass + ", expected a digit 0-9");
             }
-        } else if (outputs < 2 && loss != Objective.IDENTITY_MSE && loss != Objective.SIGMOID_MSE) {
+        } else if (outputs < 2 && loss != Objective.IDENTITY_MSE && loss != Objective.SIGMOID_MSE
+                && !loss.isNumeric()) {
             throw new IllegalArgumentException("loss " + loss.flagName() + " needs >= 2 outputs, layers end in "
                     + outputs);
         }
@@ -73,6 +79,15 @@ public record ModelConfig(
         Hyperparameters.nonNegative("l2", l2);
         Hyperparameters.nonNegative("clip-value", clipValue);
         Hyperparameters.nonNegative("clip-norm", clipNorm);
+        Hyperparameters.positive("huber-delta", huberDelta);
+        if (!Double.isFinite(outputScale) || outputScale == 0) {
+            throw new IllegalArgumentException("output-scale is " + outputScale + ", expected a finite number other "
+                    + "than 0");
+        }
+        if (outputScale != 1 && !loss.isNumeric()) {
+            throw new IllegalArgumentException("output-scale is " + outputScale + ", but it applies only to the mse "
+                    + "and huber heads, not " + loss.flagName());
+        }
     }
 
     /** Defaults shared by the presets: plain SGD, lr 0.01, zero biases, seed 42. */
@@ -103,7 +118,7 @@ public record ModelConfig(
     /** The same model trained with plain SGD at the same learning rate: the baseline other optimisers are timed against. */
     public ModelConfig withPlainSgd() {
         return new ModelConfig(name, layers, activation, loss, positiveClass, weightInit, firstLayerWeightInit, biasInit,
-                new OptimizerSpec.Sgd(), learningRate, l2, schedule, clipValue, clipNorm, seed);
+                new OptimizerSpec.Sgd(), learningRate, l2, schedule, clipValue, clipNorm, seed, huberDelta, outputScale);
     }
 
     public int inputSize() {
@@ -148,6 +163,8 @@ public record ModelConfig(
         private Double clipValue;
         private Double clipNorm;
         private Long seed;
+        private double huberDelta = 1.0;
+        private double outputScale = 1.0;
 
         public Builder name(String value) {
             name = value;
@@ -238,6 +255,16 @@ public record ModelConfig(
             return this;
         }
 
+        public Builder huberDelta(double value) {
+            huberDelta = value;
+            return this;
+        }
+
+        public Builder outputScale(double value) {
+            outputScale = value;
+            return this;
+        }
+
         public ModelConfig build() {
             OptimizerSpec resolved = optimizer;
             if (optimizerName != null || !hyperparameters.isEmpty()) {
@@ -249,7 +276,7 @@ public record ModelConfig(
                     required(weightInit, "weight init"), firstLayerWeightInit, required(biasInit, "bias init"),
                     required(resolved, "optimizer"), required(learningRate, "learning rate"), required(l2, "l2"),
                     required(schedule, "schedule"), required(clipValue, "clip value"),
-                    required(clipNorm, "clip norm"), required(seed, "seed"));
+                    required(clipNorm, "clip norm"), required(seed, "seed"), huberDelta, outputScale);
         }
 
         private static <T> T required(T value, String what) {

@@ -19,7 +19,8 @@ public enum ModelField {
     ACTIVATION("activation", "activation", "NAME", "Hidden activation: identity, sigmoid, tanh, relu, leaky-relu.",
             (builder, text) -> builder.activation(Activation.parse(text)), config -> config.activation().flagName()),
     LOSS("loss", "loss", "NAME", "Output head: softmax-cross-entropy, sigmoid-cross-entropy, softmax-mse, "
-            + "sigmoid-mse, identity-mse, double-sigmoid (the sigmoid-then-with-logits bug, on purpose).",
+            + "sigmoid-mse, identity-mse, double-sigmoid (the sigmoid-then-with-logits bug, on purpose); for numeric "
+            + "targets mse, huber.",
             (builder, text) -> builder.loss(Objective.parse(text)), config -> config.loss().flagName()),
     BINARY_DIGIT("binary-digit", "positiveClass", "D", "Train D vs rest with one sigmoid output.",
             (builder, text) -> builder.positiveClass((int) whole("binary-digit", text)),
@@ -50,7 +51,13 @@ public enum ModelField {
     CLIP_NORM(number("clip-norm", "clipNorm", "N", "Rescale gradients whose global L2 norm exceeds this.",
             ModelConfig.Builder::clipNorm, ModelConfig::clipNorm)),
     SEED("seed", "seed", "S", "Seed of the initialisers.",
-            (builder, text) -> builder.seed(whole("seed", text)), config -> String.valueOf(config.seed()));
+            (builder, text) -> builder.seed(whole("seed", text)), config -> String.valueOf(config.seed())),
+    HUBER_DELTA("huber-delta", "huberDelta", "D", "Where the huber head's loss turns from squared to linear, > 0.",
+            decimal("huber-delta", ModelConfig.Builder::huberDelta),
+            config -> config.loss() == Objective.HUBER ? String.valueOf(config.huberDelta()) : null),
+    OUTPUT_SCALE("output-scale", "outputScale", "S", "The mse and huber heads estimate S x output (default 1).",
+            decimal("output-scale", ModelConfig.Builder::outputScale),
+            config -> config.loss().isNumeric() ? String.valueOf(config.outputScale()) : null);
 
     /** A field's text forms, gathered so that the shapes shared by several fields are written once. */
     private record Form(String flag, String jsonKey, String paramLabel, String description,

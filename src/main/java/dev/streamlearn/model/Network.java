@@ -19,6 +19,7 @@ public final class Network {
     private final List<String> parameterNames = new ArrayList<>();
     private double inputMeanAbs;
     private float lastLoss;
+    private final float[] targets;
 
     public Network(ModelConfig config) {
         Blas.init();
@@ -27,6 +28,7 @@ public final class Network {
         List<Integer> widths = config.layers();
         this.input = FloatTensor.zeros(widths.get(0));
         this.inputRuns = new InputRuns(widths.get(0));
+        this.targets = new float[config.outputSize()];
         Activation hidden = config.activation();
         FloatTensor previousOutput = input;
         for (int l = 1; l < widths.size(); l++) {
@@ -123,11 +125,40 @@ public final class Network {
         }
     }
 
-    /** Loss of the last forward pass against target; fills the output layer's delta. */
+    /**
+     * Loss of the last forward pass against the target (a class for class heads; the targets last set by
+     * {@link #setTargets} for numeric heads); fills the output layer's delta.
+     */
     float lossAndGradient(int target) {
         DenseLayer output = layers.get(layers.size() - 1);
-        lastLoss = objective.lossAndGradient(output.preActivation, output.fanOut, target, output.delta);
+        lastLoss = objective.isNumeric()
+                ? objective.regressionLossAndGradient(output.preActivation, output.fanOut, targets,
+                        (float) config.outputScale(), (float) config.huberDelta(), output.delta)
+                : objective.lossAndGradient(output.preActivation, output.fanOut, target, output.delta);
         return lastLoss;
+    }
+
+    /** Multiplies dL/dz of the output by a sample's weight, before it is back-propagated. */
+    void scaleOutputDelta(float weight) {
+        DenseLayer output = layers.get(layers.size() - 1);
+        for (int i = 0; i < output.fanOut; i++) {
+            output.delta.set(i, output.delta.get(i) * weight);
+        }
+    }
+
+    /** The numeric targets of the next step (regression heads), one per output. */
+    void setTargets(float[] values) {
+        System.arraycopy(values, 0, targets, 0, targets.length);
+    }
+
+    /** The numeric target of an output, as last set. */
+    float numericTarget(int output) {
+        return targets[output];
+    }
+
+    /** The estimate of output i from the last forward pass: the output scale times z_i (regression heads). */
+    float estimate(int output) {
+        return (float) config.outputScale() * layers.get(layers.size() - 1).preActivation.get(output);
     }
 
     /** The loss the last {@link #lossAndGradient} computed. */
@@ -147,8 +178,11 @@ public final class Network {
         }
     }
 
-    /** The prediction of the last forward pass. */
+    /** The class predicted by the last forward pass; -1 for numeric heads. */
     int predicted() {
+        if (objective.isNumeric()) {
+            return -1;
+        }
         DenseLayer output = layers.get(layers.size() - 1);
         return objective.predict(output.preActivation, 0, output.fanOut);
     }

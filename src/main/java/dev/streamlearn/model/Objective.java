@@ -21,7 +21,11 @@ public enum Objective {
     /** Identity outputs with mean squared error against the target. */
     IDENTITY_MSE("identity-mse"),
     /** The bug "sigmoid, then a sigmoid-with-logits loss": s = sigmoid(z), loss = BCE-with-logits(s, y). */
-    DOUBLE_SIGMOID("double-sigmoid");
+    DOUBLE_SIGMOID("double-sigmoid"),
+    /** Regression: numeric targets, the estimate s z (s the output scale), mean squared error. */
+    MSE("mse"),
+    /** Regression: numeric targets, the estimate s z, Huber loss: squared within the Huber delta, linear beyond. */
+    HUBER("huber");
 
     private final String flagName;
 
@@ -31,6 +35,36 @@ public enum Objective {
 
     public String flagName() {
         return flagName;
+    }
+
+    /** Whether this head learns numbers (regression) rather than classes. */
+    public boolean isNumeric() {
+        return this == MSE || this == HUBER;
+    }
+
+    /**
+     * The loss of the estimates s z (first n elements) against numeric targets, averaged over the outputs; writes
+     * dL/dz into delta. Huber: e^2 / 2 within delta of the target, delta (|e| - delta / 2) beyond.
+     */
+    float regressionLossAndGradient(FloatTensor z, int n, float[] targets, float scale, float huberDelta,
+                                    FloatTensor delta) {
+        double loss = 0;
+        for (int i = 0; i < n; i++) {
+            float error = scale * z.get(i) - targets[i];
+            float dLossDError;
+            if (this == MSE) {
+                loss += error * error;
+                dLossDError = 2f * error;
+            } else if (Math.abs(error) <= huberDelta) {
+                loss += 0.5 * error * error;
+                dLossDError = error;
+            } else {
+                loss += huberDelta * (Math.abs(error) - 0.5 * huberDelta);
+                dLossDError = Math.copySign(huberDelta, error);
+            }
+            delta.set(i, scale * dLossDError / n);
+        }
+        return (float) (loss / n);
     }
 
     /** Whether this head has a single output scoring one class against the rest. */
@@ -96,7 +130,7 @@ public enum Objective {
                 return (float) (loss / n);
             }
             default:
-                throw new IllegalStateException("unhandled objective " + this);
+                throw new IllegalStateException(this + " learns numbers, not classes");
         }
     }
 
@@ -150,6 +184,6 @@ public enum Objective {
             }
         }
         throw new IllegalArgumentException("unknown loss '" + name + "', expected one of softmax-cross-entropy, "
-                + "sigmoid-cross-entropy, softmax-mse, sigmoid-mse, identity-mse, double-sigmoid");
+                + "sigmoid-cross-entropy, softmax-mse, sigmoid-mse, identity-mse, double-sigmoid, mse, huber");
     }
 }

@@ -81,31 +81,70 @@ public final class OnlineTrainer {
     /** One step on an image of unsigned bytes, scaled to [0, 1]. */
     public StepOutcome step(byte[] pixels, int label) {
         loadPixels(pixels);
-        return stepOnInput(label);
+        return stepOnInput(network.target(label), 1f);
     }
 
-    /** One step on a feature vector; a vector holding NaN or infinity is refused before it touches the model. */
+    /** One step on a feature vector and a class; a vector holding NaN or infinity is refused before the model. */
     public StepOutcome step(float[] features, int label) {
+        return step(features, label, 1f);
+    }
+
+    /** As {@link #step(float[], int)}, the loss gradient multiplied by the sample's weight (>= 0). */
+    public StepOutcome step(float[] features, int label, float weight) {
+        int target = network.target(label);
+        return loadFeatures(features) ? stepOnInput(target, weight) : new StepOutcome(Float.NaN, -1, target, false);
+    }
+
+    /**
+     * One step of a numeric head on a feature vector and one target per output; non-finite features or targets are
+     * refused before the model.
+     */
+    public StepOutcome step(float[] features, float[] targets) {
+        return step(features, targets, 1f);
+    }
+
+    /** As {@link #step(float[], float[])}, the loss gradient multiplied by the sample's weight (>= 0). */
+    public StepOutcome step(float[] features, float[] targets, float weight) {
+        if (!config.loss().isNumeric()) {
+            throw new IllegalArgumentException("the " + config.loss().flagName() + " head learns classes, not numbers");
+        }
+        if (targets.length != config.outputSize()) {
+            throw new IllegalArgumentException(targets.length + " targets for a model of " + config.outputSize()
+                    + " outputs");
+        }
+        for (float target : targets) {
+            if (!Float.isFinite(target)) {
+                return new StepOutcome(Float.NaN, -1, -1, false);
+            }
+        }
+        if (!loadFeatures(features)) {
+            return new StepOutcome(Float.NaN, -1, -1, false);
+        }
+        network.setTargets(targets);
+        return stepOnInput(-1, weight);
+    }
+
+    /** Loads a feature vector with its mean |x|; false, loading nothing, when it holds NaN or infinity. */
+    private boolean loadFeatures(float[] features) {
         double absSum = 0;
         for (float feature : features) {
             if (!Float.isFinite(feature)) {
-                return new StepOutcome(Float.NaN, -1, network.target(label), false);
+                return false;
             }
             absSum += Math.abs(feature);
         }
         network.setInput(features, absSum / features.length);
-        return stepOnInput(label);
+        return true;
     }
 
     /**
      * Predict, loss and gradient, optimiser step (which updates the parameters); the observers read the step's
      * buffers around the update. A loss or gradient that is not finite refuses the step before anything changes.
      */
-    private StepOutcome stepOnInput(int label) {
-        int target = network.target(label);
+    private StepOutcome stepOnInput(int target, float weight) {
         network.forward();
         int predicted = network.predicted();
-        List<Gradient> gradients = lossAndGradients(target);
+        List<Gradient> gradients = lossAndGradients(target, weight);
         StepOutcome outcome = new StepOutcome(network.lastLoss(), predicted, target, gradients != null);
         if (gradients == null) {
             return outcome;
@@ -122,9 +161,12 @@ public final class OnlineTrainer {
     }
 
     /** The loss of the last forward pass and the gradients the optimiser takes, or null when either is not finite. */
-    private List<Gradient> lossAndGradients(int target) {
+    private List<Gradient> lossAndGradients(int target, float weight) {
         if (!Float.isFinite(network.lossAndGradient(target))) {
             return null;
+        }
+        if (weight != 1f) {
+            network.scaleOutputDelta(weight);
         }
         network.backward();
         List<Gradient> gradients = gradientPolicy.apply(network.gradients());

@@ -12,6 +12,8 @@ public final class TrainingWindow implements StepObserver {
     public static final int MAX_UNITS = 256;
     /** Smoothing of the loss moving average. */
     public static final double LOSS_EMA_ALPHA = 0.01;
+    /** Estimate and target pairs of output 1 kept per window, the newest, for a prediction-vs-target view. */
+    public static final int RECENT_PAIRS = 100;
 
     private final Network network;
     private final Activation outputSquash;
@@ -29,6 +31,9 @@ public final class TrainingWindow implements StepObserver {
     private long totalSteps;
     private long totalCorrect;
     private double lossEma = Double.NaN;
+    /** Numeric heads: errors of the estimates (every output), and the spread of estimates and targets. */
+    private final boolean numeric;
+    private final Regression regression = new Regression();
 
     TrainingWindow(Network network) {
         this.network = network;
@@ -46,12 +51,74 @@ public final class TrainingWindow implements StepObserver {
         Objective head = network.config().loss();
         this.outputSquash = head == Objective.DOUBLE_SIGMOID || head == Objective.SIGMOID_MSE
                 ? Activation.SIGMOID : Activation.IDENTITY;
+        this.numeric = head.isNumeric();
+    }
+
+    /**
+     * What a numeric head's window and run add up: absolute and squared errors over every output of every step, and
+     * sums of estimates and targets and of their squares (their spread), with the newest estimate-target pairs of
+     * output 1. The totals run from the first step.
+     */
+    private static final class Regression {
+        long count;
+        double absError;
+        double squaredError;
+        double estimateSum;
+        double estimateSquares;
+        double targetSum;
+        double targetSquares;
+        long totalCount;
+        double totalAbsError;
+        double totalSquaredError;
+        final float[] recentEstimates = new float[RECENT_PAIRS];
+        final float[] recentTargets = new float[RECENT_PAIRS];
+        int recent;
+
+        void record(Network network, int outputs) {
+            for (int i = 0; i < outputs; i++) {
+                double estimate = network.estimate(i);
+                double target = network.numericTarget(i);
+                double error = estimate - target;
+                count++;
+                absError += Math.abs(error);
+                squaredError += error * error;
+                estimateSum += estimate;
+                estimateSquares += estimate * estimate;
+                targetSum += target;
+                targetSquares += target * target;
+                totalCount++;
+                totalAbsError += Math.abs(error);
+                totalSquaredError += error * error;
+            }
+            recentEstimates[recent % RECENT_PAIRS] = network.estimate(0);
+            recentTargets[recent % RECENT_PAIRS] = network.numericTarget(0);
+            recent++;
+        }
+
+        void reset() {
+            count = 0;
+            absError = 0;
+            squaredError = 0;
+            estimateSum = 0;
+            estimateSquares = 0;
+            targetSum = 0;
+            targetSquares = 0;
+            recent = 0;
+        }
+
+        static double std(double sum, double squares, long count) {
+            double mean = sum / count;
+            return Math.sqrt(Math.max(0, squares / count - mean * mean));
+        }
     }
 
     /** Records one applied step: its loss, whether it was right, and its layers' activations and deltas. */
     @Override
     public void afterUpdate(Network network, StepOutcome outcome) {
-        record(outcome.loss(), outcome.predicted() == outcome.target(), network.inputMeanAbs());
+        record(outcome.loss(), !numeric && outcome.predicted() == outcome.target(), network.inputMeanAbs());
+        if (numeric) {
+            regression.record(network, network.config().outputSize());
+        }
     }
 
     private void record(float loss, boolean wasCorrect, double inputMeanAbs) {
@@ -128,6 +195,7 @@ public final class TrainingWindow implements StepObserver {
             Arrays.fill(units, 0);
         }
         Arrays.fill(gradientMeanAbs, 0);
+        regression.reset();
     }
 
     /**
@@ -136,7 +204,14 @@ public final class TrainingWindow implements StepObserver {
      */
     public record State(long steps, double lossSum, long correct, double[] activationSum, double[] activationSquares,
                         long[] activationCount, long[] dead, long[] saturated, double[][] unitGradientAbs,
-                        double[] gradientMeanAbs) {
+                        double[] gradientMeanAbs, RegressionState regression) {
+    }
+
+    /** A numeric head's sums (all zero for class heads): the window's, the run's totals, the window's newest pairs. */
+    public record RegressionState(long count, double absError, double squaredError, double estimateSum,
+                                  double estimateSquares, double targetSum, double targetSquares, long totalCount,
+                                  double totalAbsError, double totalSquaredError, float[] recentEstimates,
+                                  float[] recentTargets) {
     }
 
     public State state() {
@@ -144,8 +219,12 @@ public final class TrainingWindow implements StepObserver {
         for (int l = 0; l < layerCount; l++) {
             units[l] = unitGradientAbs[l].clone();
         }
+        float[][] pairs = recentPairs();
+        RegressionState numbers = new RegressionState(regression.count, regression.absError, regression.squaredError,
+                regression.estimateSum, regression.estimateSquares, regression.targetSum, regression.targetSquares,
+                regression.totalCount, regression.totalAbsError, regression.totalSquaredError, pairs[0], pairs[1]);
         return new State(steps, lossSum, correct, activationSum.clone(), activationSquares.clone(),
-                activationCount.clone(), dead.clone(), saturated.clone(), units, gradientMeanAbs.clone());
+                activationCount.clone(), dead.clone(), saturated.clone(), units, gradientMeanAbs.clone(), numbers);
     }
 
     /** Takes back a window saved by {@link #state()} from a network of this shape; refuses any other shape. */
@@ -172,6 +251,23 @@ public final class TrainingWindow implements StepObserver {
             System.arraycopy(state.unitGradientAbs()[l], 0, unitGradientAbs[l], 0, unitGradientAbs[l].length);
         }
         System.arraycopy(state.gradientMeanAbs(), 0, gradientMeanAbs, 0, gradientMeanAbs.length);
+        RegressionState numbers = state.regression();
+        requireLength("recentTargets", numbers.recentTargets().length, numbers.recentEstimates().length);
+        regression.reset();
+        regression.count = numbers.count();
+        regression.absError = numbers.absError();
+        regression.squaredError = numbers.squaredError();
+        regression.estimateSum = numbers.estimateSum();
+        regression.estimateSquares = numbers.estimateSquares();
+        regression.targetSum = numbers.targetSum();
+        regression.targetSquares = numbers.targetSquares();
+        regression.totalCount = numbers.totalCount();
+        regression.totalAbsError = numbers.totalAbsError();
+        regression.totalSquaredError = numbers.totalSquaredError();
+        int pairs = Math.min(numbers.recentEstimates().length, RECENT_PAIRS);
+        System.arraycopy(numbers.recentEstimates(), 0, regression.recentEstimates, 0, pairs);
+        System.arraycopy(numbers.recentTargets(), 0, regression.recentTargets, 0, pairs);
+        regression.recent = pairs;
     }
 
     private static void requireLength(String field, int length, int expected) {
@@ -193,12 +289,56 @@ public final class TrainingWindow implements StepObserver {
         return lossEma;
     }
 
+    /** Prequential accuracy of the window; NaN for numeric heads, which have no classes. */
     public double accuracy() {
-        return steps == 0 ? Double.NaN : (double) correct / steps;
+        return steps == 0 || numeric ? Double.NaN : (double) correct / steps;
     }
 
     public double cumulativeAccuracy() {
-        return totalSteps == 0 ? Double.NaN : (double) totalCorrect / totalSteps;
+        return totalSteps == 0 || numeric ? Double.NaN : (double) totalCorrect / totalSteps;
+    }
+
+    /** Whether the head learns numbers, so that the error figures below apply. */
+    public boolean numeric() {
+        return numeric;
+    }
+
+    /** Prequential mean absolute error of the window's estimates (every output). */
+    public double meanAbsoluteError() {
+        return regression.absError / regression.count;
+    }
+
+    public double rootMeanSquaredError() {
+        return Math.sqrt(regression.squaredError / regression.count);
+    }
+
+    public double cumulativeMeanAbsoluteError() {
+        return regression.totalAbsError / regression.totalCount;
+    }
+
+    public double cumulativeRootMeanSquaredError() {
+        return Math.sqrt(regression.totalSquaredError / regression.totalCount);
+    }
+
+    /** Standard deviation of the window's estimates: near 0 when the model answers the same whatever the input. */
+    public double estimateStd() {
+        return Regression.std(regression.estimateSum, regression.estimateSquares, regression.count);
+    }
+
+    public double targetStd() {
+        return Regression.std(regression.targetSum, regression.targetSquares, regression.count);
+    }
+
+    /** The window's newest estimate-target pairs of output 1, oldest first (at most {@link #RECENT_PAIRS}). */
+    public float[][] recentPairs() {
+        int count = Math.min(regression.recent, RECENT_PAIRS);
+        float[][] pairs = new float[2][count];
+        for (int k = 0; k < count; k++) {
+            int slot = (regression.recent - count + k) % RECENT_PAIRS;
+            pairs[0][k] = regression.recentEstimates[slot];
+            pairs[1][k] = regression.recentTargets[slot];
+        }
+        return pairs;
     }
 
     public long totalSteps() {

@@ -29,13 +29,20 @@ class GradientCheckTest {
         return cases.stream();
     }
 
-    /** A 5-4-3-K network (K = 1 for binary heads, 3 otherwise) with small random weights and biases. */
+    /**
+     * A 5-4-3-K network (K = 1 for binary heads, 3 otherwise) with small random weights and biases; numeric heads
+     * estimate 1.5 z, and Huber turns linear at 0.4 so both of its pieces are checked.
+     */
     static Network network(Activation activation, Objective objective) {
         int outputs = objective.isBinary() ? 1 : 3;
-        return new Network(ModelConfig.preset("M2").name("check").layers(List.of(5, 4, 3, outputs))
-                .activation(activation).loss(objective).positiveClass(objective.isBinary()
-                        ? 2 : -1).weightInit(new Initialiser.Normal(0, 0.7, false))
-                        .biasInit(new Initialiser.Uniform(-0.3, 0.3)).seed(5).build());
+        ModelConfig.Builder builder = ModelConfig.preset("M2").name("check").layers(List.of(5, 4, 3, outputs))
+                .activation(activation).loss(objective).positiveClass(objective.isBinary() ? 2 : -1)
+                .weightInit(new Initialiser.Normal(0, 0.7, false)).biasInit(new Initialiser.Uniform(-0.3, 0.3))
+                .seed(5);
+        if (objective.isNumeric()) {
+            builder.outputScale(1.5).huberDelta(0.4);
+        }
+        return new Network(builder.build());
     }
 
     static final float[] INPUT = {0.9f, -0.4f, 0.25f, 0.6f, -0.8f};
@@ -87,7 +94,13 @@ class GradientCheckTest {
         ReferenceNetwork reference = new ReferenceNetwork(fast, DataType.DOUBLE);
         fast.setInput(input, 0);
         fast.forward();
-        float loss = fast.lossAndGradient(fast.target(LABEL));
+        float loss;
+        if (fast.config().loss().isNumeric()) {
+            fast.setTargets(ReferenceNetwork.numericTargets(LABEL, fast.config().outputSize()));
+            loss = fast.lossAndGradient(-1);
+        } else {
+            loss = fast.lossAndGradient(fast.target(LABEL));
+        }
         fast.backward();
         assertEquals(reference.loss(input, LABEL), loss, 1e-5 * Math.max(1, Math.abs(loss)));
         List<INDArray> expected = reference.gradients(input, LABEL);

@@ -84,6 +84,9 @@ class ReferenceAgreementTest {
         if (optimizer.equals("adamw")) {
             builder.hyperparameter("weight-decay", 0.01);
         }
+        if (objective.isNumeric()) {
+            builder.outputScale(1.5).huberDelta(0.4);
+        }
         ModelConfig config = builder.build();
         OnlineTrainer fast = new OnlineTrainer(config);
         ReferenceNetwork reference = new ReferenceNetwork(fast.network(), DataType.FLOAT);
@@ -94,7 +97,11 @@ class ReferenceAgreementTest {
                 x[i] = data.uniform(0, 1) < zeroFraction ? 0f : (float) data.uniform(-1, 1);
             }
             int label = step % 3;
-            fast.step(x, label);
+            if (objective.isNumeric()) {
+                fast.step(x, ReferenceNetwork.numericTargets(label, config.outputSize()));
+            } else {
+                fast.step(x, label);
+            }
             reference.step(x, label);
         }
         List<FloatTensor> parameters = fast.network().parameters();

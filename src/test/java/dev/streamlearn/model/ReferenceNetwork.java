@@ -116,6 +116,22 @@ final class ReferenceNetwork {
         return y;
     }
 
+    /** The numbers a numeric head learns for a label in these checks: a fixed vector, so tests can pass labels. */
+    static float[] numericTargets(int label, int outputs) {
+        float[] targets = new float[outputs];
+        for (int i = 0; i < outputs; i++) {
+            targets[i] = 0.5f * (label + 1) - 0.3f * i;
+        }
+        return targets;
+    }
+
+    /** The estimate minus the target, per output, for a numeric head. */
+    private INDArray errors(INDArray z, int label) {
+        float[] targets = numericTargets(label, (int) z.length());
+        INDArray t = Nd4j.create(targets).castTo(z.dataType()).reshape(z.length(), 1);
+        return z.mul(config.outputScale()).sub(t);
+    }
+
     double loss(float[] x, int label) {
         INDArray z = forward(column(x), new ArrayList<>(), new ArrayList<>());
         return lossOf(z, label);
@@ -140,6 +156,18 @@ final class ReferenceNetwork {
                 return Transforms.pow(Transforms.sigmoid(z, true).sub(y), 2).meanNumber().doubleValue();
             case IDENTITY_MSE:
                 return Transforms.pow(z.sub(y), 2).meanNumber().doubleValue();
+            case MSE:
+                return Transforms.pow(errors(z, label), 2).meanNumber().doubleValue();
+            case HUBER: {
+                INDArray e = errors(z, label);
+                double delta = config.huberDelta();
+                double sum = 0;
+                for (int i = 0; i < e.length(); i++) {
+                    double a = Math.abs(e.getDouble(i));
+                    sum += a <= delta ? 0.5 * a * a : delta * (a - 0.5 * delta);
+                }
+                return sum / e.length();
+            }
             default:
                 throw new IllegalStateException();
         }
@@ -175,6 +203,14 @@ final class ReferenceNetwork {
             }
             case IDENTITY_MSE:
                 return z.sub(y).mul(2.0 / n);
+            case MSE:
+                return errors(z, label).mul(2.0 * config.outputScale() / n);
+            case HUBER: {
+                double delta = config.huberDelta();
+                INDArray e = errors(z, label);
+                INDArray clipped = Transforms.min(Transforms.max(e, -delta, true), delta, true);
+                return clipped.mul(config.outputScale() / n);
+            }
             default:
                 throw new IllegalStateException();
         }
