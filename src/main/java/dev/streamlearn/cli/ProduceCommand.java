@@ -1,6 +1,11 @@
 package dev.streamlearn.cli;
 
+import dev.streamlearn.avro.Features;
 import dev.streamlearn.avro.Sample;
+import dev.streamlearn.data.CsvTable;
+import dev.streamlearn.data.FeatureTable;
+import dev.streamlearn.data.JsonLinesTable;
+import dev.streamlearn.data.SyntheticStreams;
 import dev.streamlearn.data.Mnist;
 import dev.streamlearn.kafka.KafkaCluster;
 import dev.streamlearn.kafka.Topic;
@@ -9,20 +14,76 @@ import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.producer.ProduceOptions;
 import dev.streamlearn.producer.ProgressBar;
 import dev.streamlearn.producer.SampleProducer;
+import dev.streamlearn.producer.TableRows;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import org.apache.kafka.common.serialization.Serdes;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "produce", mixinStandardHelpOptions = true,
-        description = "Stream an MNIST split into the sample topic as Avro records keyed by sample id.")
+        description = "Stream an MNIST split, or your own rows (CSV, JSON lines, a synthetic stream), into the "
+                + "training (or test) topic as Avro records keyed by row.")
 final class ProduceCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
     @Mixin
     DataOptions data;
+
+    @ArgGroup(exclusive = true)
+    Rows rows;
+
+    /** Where the rows come from when they are not MNIST. */
+    static final class Rows {
+        @Option(names = "--csv", paramLabel = "FILE|-",
+                description = "A CSV file with a header row (- for standard input).")
+        String csv;
+
+        @Option(names = "--jsonl", paramLabel = "FILE|-",
+                description = "JSON lines: {\"features\": [...], \"label\": 3} or \"target\": 2.5 (- for standard input).")
+        String jsonl;
+
+        @Option(names = "--synthetic", paramLabel = "NAME",
+                description = "A generated stream: identity (x uniform in [-1, 1], target x), --count rows, --seed.")
+        String synthetic;
+    }
+
+    @Option(names = "--label-column", paramLabel = "NAME",
+            description = "CSV: the label's column (default: a column named label, else the rows are unlabelled).")
+    String labelColumn;
+
+    @Option(names = "--feature-columns", paramLabel = "A,B,...", split = ",",
+            description = "CSV: the feature columns, in order (default: every other column).")
+    List<String> featureColumns = List.of();
+
+    @Option(names = "--label-type", paramLabel = "class|number",
+            description = "CSV: learn the label as a class or a number (default: inferred, and said).")
+    String labelType;
+
+    @Option(names = "--skip-bad-rows",
+            description = "Send the good rows and count the malformed ones (default: a malformed row stops the run "
+                    + "before anything is sent).")
+    boolean skipBadRows;
+
+    @Option(names = "--count", defaultValue = "10000",
+            description = "--synthetic: rows to generate (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--format", defaultValue = "avro", paramLabel = "avro|json",
+            description = "Your rows as Avro Features records or as JSON objects (default: ${DEFAULT-VALUE}).")
+    String format;
 
     @Option(names = "--split", defaultValue = "train", description = "train or test (default: ${DEFAULT-VALUE}).")
     String split;
@@ -33,7 +94,8 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--shuffle", description = "Send each epoch in a seeded random order.")
     boolean shuffle;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Shuffle seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0",
+            description = "Shuffle seed, and the seed of --synthetic (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--epochs", defaultValue = "1", description = "Passes over the data (default: ${DEFAULT-VALUE}).")
@@ -50,35 +112,123 @@ final class ProduceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Mnist.Split which = Mnist.Split.parse(split);
         ProduceOptions options = new ProduceOptions(limit, shuffle, seed, epochs, rate, startId);
+        boolean json = switch (format.trim().toLowerCase(Locale.ROOT)) {
+            case "avro" -> false;
+            case "json" -> true;
+            default -> throw new IllegalArgumentException("--format is '" + format + "', expected avro or json");
+        };
+        FeatureTable.Target type = labelType == null ? null : FeatureTable.Target.parse(labelType);
         if (kafka.printedConfig()) {
             return 0;
         }
-        Mnist samples = data.load(which);
-        long total = (long) (limit == 0 ? samples.count() : Math.min(limit, samples.count())) * epochs;
-        if (startId >= total) {
-            throw new IllegalArgumentException("--start-id " + startId + " is past the last of the " + total
-                    + " samples this run sends (positions 0 to " + (total - 1) + "); nothing to send");
-        }
-        try (KafkaCluster cluster = kafka.connect()) {
-            Topics topics = kafka.topics();
-            try (TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
-                admin.createAll(topics, (short) 1);
+        if (rows == null) {
+            Mnist samples = data.load(which);
+            requireStartInRange(samples.count());
+            try (KafkaCluster cluster = kafka.connect()) {
+                Topics topics = createdTopics(cluster);
+                Topic<Long, Sample> topic = which == Mnist.Split.TRAIN ? topics.train() : topics.test();
+                SampleProducer producer = new SampleProducer(cluster.clientProperties());
+                try (ShutdownSignal signal = new ShutdownSignal(producer::requestStop)) {
+                    return send(topic.name(), samples.count(), bar -> producer.produce(topic, samples, options, bar));
+                }
             }
-            var topic = which == Mnist.Split.TRAIN ? topics.train() : topics.test();
+        }
+        FeatureTable table = readTable(type);
+        requireStartInRange(table.count());
+        try (KafkaCluster cluster = kafka.connect()) {
+            Topics topics = createdTopics(cluster);
+            Topic<Long, Sample> destination = which == Mnist.Split.TRAIN ? topics.train() : topics.test();
             SampleProducer producer = new SampleProducer(cluster.clientProperties());
             try (ShutdownSignal signal = new ShutdownSignal(producer::requestStop)) {
-                return produce(producer, topic, samples, options);
+                if (json) {
+                    Topic<Long, byte[]> topic = destination.withValues(Serdes.ByteArray());
+                    return send(topic.name(), table.count(),
+                            bar -> producer.produce(topic, TableRows.json(table), options, bar));
+                }
+                Topic<Long, Features> topic = destination.withValues(Topics.FEATURES_SERDE);
+                return send(topic.name(), table.count(),
+                        bar -> producer.produce(topic, TableRows.features(table), options, bar));
             }
         }
     }
 
-    private int produce(SampleProducer producer, Topic<Long, Sample> topic, Mnist samples, ProduceOptions options) {
-        int perEpoch = limit == 0 ? samples.count() : Math.min(limit, samples.count());
-        ProgressBar bar = new ProgressBar(System.err, topic.name(), (long) perEpoch * epochs - startId);
-        SampleProducer.Result result = producer.produce(topic, samples, options, bar::update);
+    /** Reads and checks every row first, says what it read, and fails on a malformed row unless told to skip. */
+    private FeatureTable readTable(FeatureTable.Target type) throws IOException {
+        FeatureTable table;
+        if (rows.synthetic != null) {
+            table = SyntheticStreams.generate(rows.synthetic, count, seed);
+        } else if (rows.csv != null) {
+            try (BufferedReader in = open(rows.csv)) {
+                table = CsvTable.read(name(rows.csv), in, new CsvTable.Columns(labelColumn, featureColumns, type,
+                        skipBadRows));
+            }
+        } else {
+            try (BufferedReader in = open(rows.jsonl)) {
+                table = JsonLinesTable.read(name(rows.jsonl), in, skipBadRows);
+            }
+        }
+        if (table.count() == 0) {
+            throw new IllegalArgumentException(table.name() + ": no rows to send");
+        }
+        System.err.println(table.name() + ": " + table.count() + " rows of " + table.featureCount() + " features, "
+                + switch (table.target()) {
+                    case CLASS -> "labels read as classes" + (type == null ? " (inferred; --label-type number to "
+                            + "learn numbers)" : "") + (table.classNames().isEmpty() ? ""
+                            : ": " + classList(table.classNames()));
+                    case NUMBER -> "labels read as numbers" + (type == null ? " (inferred; --label-type class to "
+                            + "learn classes)" : "");
+                    case NONE -> "unlabelled";
+                } + (table.skipped() > 0 ? "; " + table.skipped() + " malformed rows skipped" : ""));
+        return table;
+    }
+
+    private static String classList(List<String> names) {
+        StringBuilder text = new StringBuilder();
+        for (int c = 0; c < names.size(); c++) {
+            text.append(c == 0 ? "" : ", ").append(names.get(c)).append('=').append(c);
+        }
+        return text.toString();
+    }
+
+    private static BufferedReader open(String file) throws IOException {
+        if (file.equals("-")) {
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        }
+        Path path = Path.of(file);
+        if (!Files.isReadable(path)) {
+            throw new IllegalArgumentException(file + ": no such readable file");
+        }
+        return Files.newBufferedReader(path, StandardCharsets.UTF_8);
+    }
+
+    private static String name(String file) {
+        return file.equals("-") ? "stdin" : file;
+    }
+
+    private void requireStartInRange(int rowCount) {
+        long total = (long) (limit == 0 ? rowCount : Math.min(limit, rowCount)) * epochs;
+        if (startId >= total) {
+            throw new IllegalArgumentException("--start-id " + startId + " is past the last of the " + total
+                    + " samples this run sends (positions 0 to " + (total - 1) + "); nothing to send");
+        }
+    }
+
+    private Topics createdTopics(KafkaCluster cluster) {
+        Topics topics = kafka.topics();
+        try (TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
+            admin.createAll(topics, (short) 1);
+        }
+        return topics;
+    }
+
+    /** Sends with a progress bar and says what was sent. */
+    private int send(String topicName, int rowCount, Function<LongConsumer, SampleProducer.Result> produce) {
+        int perEpoch = limit == 0 ? rowCount : Math.min(limit, rowCount);
+        ProgressBar bar = new ProgressBar(System.err, topicName, (long) perEpoch * epochs - startId);
+        SampleProducer.Result result = produce.apply(bar::update);
         bar.finish(result.sent());
         System.out.printf(Locale.ROOT, "sent %,d samples to %s in %.1f s (%,.0f samples/s)%n", result.sent(),
-                topic.name(), result.seconds(), result.samplesPerSecond());
+                topicName, result.seconds(), result.samplesPerSecond());
         return 0;
     }
 }

@@ -16,8 +16,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Sends an MNIST split as {@link Sample} records keyed by sample id. Idempotent with acks=all, so a retried batch is
- * never written twice; batched (linger 20 ms, 512 KB batches, lz4) because a sample is ~850 bytes.
+ * Sends rows keyed by their index: an MNIST split as {@link Sample} records, or a user's table as {@code Features}
+ * records or JSON ({@link TableRows}). Idempotent with acks=all, so a retried batch is never written twice; batched
+ * (linger 20 ms, 512 KB batches, lz4) because a record is small.
  */
 public final class SampleProducer {
     private final Properties clientProperties;
@@ -53,14 +54,35 @@ public final class SampleProducer {
         stopRequested.set(true);
     }
 
-    /** Sends the samples; progress receives the count sent so far. */
+    /** What a producer sends: how many rows there are, and each row as the record of an epoch. */
+    public interface Rows<T> {
+        int count();
+
+        T record(int index, int epoch);
+    }
+
+    /** Sends the samples of an MNIST split; progress receives the count sent so far. */
     public Result produce(Topic<Long, Sample> topic, Mnist data, ProduceOptions options, LongConsumer progress) {
-        int perEpoch = options.limit() == 0 ? data.count() : Math.min(options.limit(), data.count());
-        long total = (long) perEpoch * options.epochs();
+        return produce(topic, new Rows<>() {
+            @Override
+            public int count() {
+                return data.count();
+            }
+
+            @Override
+            public Sample record(int index, int epoch) {
+                return sample(data, index, epoch);
+            }
+        }, options, progress);
+    }
+
+    /** Sends rows keyed by their index; progress receives the count sent so far. */
+    public <T> Result produce(Topic<Long, T> topic, Rows<T> rows, ProduceOptions options, LongConsumer progress) {
+        int perEpoch = options.limit() == 0 ? rows.count() : Math.min(options.limit(), rows.count());
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         long sent = 0;
         long start = System.nanoTime();
-        try (KafkaProducer<Long, Sample> producer = new KafkaProducer<>(producerProperties(clientProperties),
+        try (KafkaProducer<Long, T> producer = new KafkaProducer<>(producerProperties(clientProperties),
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
             for (int epoch = 0; epoch < options.epochs() && !stopRequested.get(); epoch++) {
                 int[] order = options.shuffle() ? new SeededRandom(options.seed() + epoch).permutation(perEpoch)
@@ -72,7 +94,7 @@ public final class SampleProducer {
                     }
                     int index = order == null ? i : order[i];
                     pace(options.rate(), sent, start);
-                    producer.send(new ProducerRecord<>(topic.name(), (long) index, sample(data, index, epoch)),
+                    producer.send(new ProducerRecord<>(topic.name(), (long) index, rows.record(index, epoch)),
                             (metadata, exception) -> {
                                 if (exception != null) {
                                     sendFailure.compareAndSet(null, exception);
