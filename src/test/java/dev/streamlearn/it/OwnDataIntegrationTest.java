@@ -1,0 +1,136 @@
+package dev.streamlearn.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streamlearn.cli.StreamlearnCommand;
+import dev.streamlearn.model.ModelConfig;
+import dev.streamlearn.model.Npz;
+import dev.streamlearn.model.Objective;
+import dev.streamlearn.model.OnlineTrainer;
+import dev.streamlearn.model.SeededRandom;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A user's own rows through the real broker and the learner, from the command line: a CSV file of classes as Avro
+ * {@code Features}, and a JSON lines file of numbers as JSON objects read with {@code --input-format json}. Each
+ * learner's export is bitwise the model of training on the same rows in the same order.
+ */
+class OwnDataIntegrationTest {
+    private static final int ROWS = 3_000;
+
+    @TempDir
+    static Path work;
+
+    private static Broker broker;
+
+    @BeforeAll
+    static void start() {
+        broker = new Broker(work.resolve("kafka"));
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    private static void streamlearn(String... args) {
+        assertEquals(0, StreamlearnCommand.commandLine(args).execute(args), () -> String.join(" ", args));
+    }
+
+    private static float[][] rows(int width, long seed) {
+        SeededRandom random = new SeededRandom(seed);
+        float[][] rows = new float[ROWS][width];
+        for (float[] row : rows) {
+            for (int f = 0; f < width; f++) {
+                row[f] = Math.round((float) random.uniform(-1, 1) * 1000) / 1000f;
+            }
+        }
+        return rows;
+    }
+
+    private static void assertExportIs(OnlineTrainer expected, Path export) throws Exception {
+        Path reference = work.resolve("expected-" + export.getFileName());
+        Npz.export(expected.network(), reference);
+        Map<String, float[]> wanted = Npz.read(reference, new LinkedHashMap<>());
+        Map<String, float[]> exported = Npz.read(export, new LinkedHashMap<>());
+        assertEquals(wanted.keySet(), exported.keySet());
+        wanted.forEach((name, values) -> assertArrayEquals(values, exported.get(name), name + " differs bitwise"));
+    }
+
+    @Test
+    @DisplayName("a CSV file of classes, produced as Features, trains the model of its rows bit for bit")
+    void csvOfClasses() throws Exception {
+        float[][] rows = rows(4, 11);
+        StringBuilder csv = new StringBuilder("a,b,c,d,y\n");
+        int[] labels = new int[ROWS];
+        for (int r = 0; r < ROWS; r++) {
+            labels[r] = rows[r][0] + rows[r][1] - 0.5f * rows[r][2] > 0 ? 1 : 0;
+            for (float value : rows[r]) {
+                csv.append(value).append(',');
+            }
+            csv.append(labels[r]).append('\n');
+        }
+        Path file = work.resolve("rows.csv");
+        Files.writeString(file, csv);
+        String[] kafka = {"--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", "csv."};
+        streamlearn(concat(new String[] {"produce", "--csv", file.toString(), "--label-column", "y"}, kafka));
+        Path export = work.resolve("csv.npz");
+        streamlearn(concat(new String[] {"learn", "--application-id", "csv-learner", "--layers", "4-2",
+                "--evaluation-interval", "0", "--state-dir", work.resolve("csv-state").toString(), "--stop-at-end",
+                "--export", export.toString()}, kafka));
+
+        OnlineTrainer expected = new OnlineTrainer(ModelConfig.preset("M2").layers(List.of(4, 2)).build());
+        for (int r = 0; r < ROWS; r++) {
+            expected.step(rows[r], labels[r]);
+        }
+        assertExportIs(expected, export);
+        assertTrue(expected.window().cumulativeAccuracy() > 0.9, "learned: " + expected.window().cumulativeAccuracy());
+    }
+
+    @Test
+    @DisplayName("a JSON lines file of numbers, produced as JSON objects, trains a regression bit for bit")
+    void jsonOfNumbers() throws Exception {
+        float[][] rows = rows(2, 12);
+        StringBuilder jsonl = new StringBuilder();
+        float[] targets = new float[ROWS];
+        for (int r = 0; r < ROWS; r++) {
+            targets[r] = (float) (2.0 * rows[r][0] - rows[r][1] + 0.5);
+            jsonl.append(String.format(Locale.ROOT, "{\"features\": [%s, %s], \"target\": %s}%n", rows[r][0],
+                    rows[r][1], targets[r]));
+        }
+        Path file = work.resolve("rows.jsonl");
+        Files.writeString(file, jsonl);
+        String[] kafka = {"--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", "json."};
+        streamlearn(concat(new String[] {"produce", "--jsonl", file.toString(), "--format", "json"}, kafka));
+        Path export = work.resolve("json.npz");
+        streamlearn(concat(new String[] {"learn", "--application-id", "json-learner", "--input-format", "json",
+                "--layers", "2-1", "--loss", "mse", "--lr", "0.05", "--evaluation-interval", "0", "--state-dir",
+                work.resolve("json-state").toString(), "--stop-at-end", "--export", export.toString()}, kafka));
+
+        OnlineTrainer expected = new OnlineTrainer(ModelConfig.preset("M2").layers(List.of(2, 1))
+                .loss(Objective.MSE).learningRate(0.05).build());
+        for (int r = 0; r < ROWS; r++) {
+            expected.step(rows[r], new float[] {(float) Double.parseDouble(Float.toString(targets[r]))});
+        }
+        assertExportIs(expected, export);
+        assertArrayEquals(new float[] {2f, -1f}, expected.network().parameters().get(0).toArray(), 0.01f);
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+}
