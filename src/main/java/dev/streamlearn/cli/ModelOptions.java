@@ -53,6 +53,11 @@ final class ModelOptions {
         return command.findOption(flag(field)).getValue();
     }
 
+    /** The synthetic stream the chosen scenario trains on, or null for MNIST. */
+    String syntheticStream() {
+        return scenario == null ? null : Scenario.parse(scenario).syntheticStream();
+    }
+
     /**
      * Builds the configuration: the preset, then each field given, parsed by its field. A binary digit given without
      * a loss implies a sigmoid head; a hyperparameter the chosen optimiser does not take is refused.

@@ -2,7 +2,10 @@ package dev.streamlearn.cli;
 
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.TrainingSummary;
+import dev.streamlearn.avro.Features;
+import dev.streamlearn.data.FeatureTable;
 import dev.streamlearn.data.Mnist;
+import dev.streamlearn.data.SyntheticStreams;
 import dev.streamlearn.diagnosis.Catalogue;
 import dev.streamlearn.kafka.KafkaCluster;
 import dev.streamlearn.kafka.Topic;
@@ -20,6 +23,8 @@ import dev.streamlearn.monitor.SummaryFormat;
 import dev.streamlearn.producer.ProduceOptions;
 import dev.streamlearn.producer.ProgressBar;
 import dev.streamlearn.producer.SampleProducer;
+import dev.streamlearn.producer.TableRows;
+import dev.streamlearn.learner.LiveModel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -43,7 +48,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Broker (embedded unless --bootstrap-servers), topics, producer, learner and monitor in one "
-                + "process: train on the train split, evaluate on the test split, print a report.")
+                + "process: train on the train split, evaluate on the test split, print a report (a synthetic "
+                + "scenario such as seed004-identity streams its own rows instead).")
 final class RunCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -93,8 +99,9 @@ final class RunCommand implements Callable<Integer> {
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
         Topics topics = new Topics(kafka.topicPrefix + runId + ".");
         LearnerConfig config = learner.toConfig("streamlearn-" + runId, topics, model);
-        Mnist train = data.load(Mnist.Split.TRAIN);
-        Mnist test = data.load(Mnist.Split.TEST);
+        String stream = model.syntheticStream();
+        Mnist train = stream == null ? data.load(Mnist.Split.TRAIN) : null;
+        Mnist test = stream == null ? data.load(Mnist.Split.TEST) : null;
         try (ShutdownSignal signal = new ShutdownSignal();
              KafkaCluster cluster = kafka.connect();
              TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
@@ -102,8 +109,16 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("run " + runId + ": Kafka at " + cluster.bootstrapServers()
                     + (cluster.isEmbedded() ? " (embedded, data in " + kafka.kafkaDir + ")" : ""));
             admin.createAll(topics, (short) 1);
-            produce(cluster, topics.train(), train, trainSamples);
-            produce(cluster, topics.test(), test, 0);
+            if (stream == null) {
+                produce(cluster, topics.train(), train, trainSamples);
+                produce(cluster, topics.test(), test, 0);
+            } else {
+                FeatureTable rows = SyntheticStreams.generate(stream, trainSamples, 0);
+                Topic<Long, Features> topic = topics.train().withValues(Topics.FEATURES_SERDE);
+                ProgressBar bar = new ProgressBar(System.err, topic.name(), rows.count());
+                bar.finish(new SampleProducer(cluster.clientProperties()).produce(topic, TableRows.features(rows),
+                        ProduceOptions.all(), bar::update).sent());
+            }
             long endOffset = admin.endOffset(topics.train().name());
 
             DashboardServer dashboard = startDashboard();
@@ -149,10 +164,15 @@ final class RunCommand implements Callable<Integer> {
                 return 130;
             }
             OnlineTrainer trainer = running.liveModel().trainer().orElseThrow();
-            TestSet testSet = TestSet.read(cluster.clientProperties(), topics.test(), config.model(),
-                    Duration.ofMinutes(2));
-            double testAccuracy = new BatchEvaluator(trainer.network(), 1000)
-                    .accuracy(testSet.pixels(), testSet.labels());
+            Double testAccuracy = null;
+            long testSamples = 0;
+            if (stream == null) {
+                TestSet testSet = TestSet.read(cluster.clientProperties(), topics.test(), config.model(),
+                        Duration.ofMinutes(2));
+                testAccuracy = new BatchEvaluator(trainer.network(), 1000).accuracy(testSet.pixels(),
+                        testSet.labels());
+                testSamples = testSet.size();
+            }
             List<String> alertList;
             synchronized (alerts) {
                 alertList = new ArrayList<>();
@@ -160,12 +180,13 @@ final class RunCommand implements Callable<Integer> {
                     alertList.add(Catalogue.withSeverity(alert));
                 }
             }
-            TrainingSummary last = lastSummary.get();
-            long deadLetters = last == null ? 0 : last.getRejectedRecords() + last.getSkippedUpdates();
-            RunReport result = new RunReport(runId, config.applicationId(), config.model().name(),
-                    config.model().describe(), trainer.updates(), seconds, trainer.updates() / seconds,
-                    trainer.window().cumulativeAccuracy(), testAccuracy, testSet.size(), monitorRecords.get(),
-                    deadLetters, alertList, topics.prefix(), cluster.bootstrapServers());
+            LiveModel.Progress progress = running.liveModel().progress().orElseThrow();
+            RunReport.Prequential prequential = RunReport.Prequential.of(trainer);
+            RunReport result = new RunReport("run", runId, config.applicationId(), config.model().name(),
+                    config.model().describe(), trainer.updates(), progress.unlabelled(),
+                    progress.rejected() + progress.skipped(), seconds, trainer.updates() / seconds,
+                    prequential.accuracy(), prequential.mae(), prequential.rmse(), testAccuracy, testSamples,
+                    monitorRecords.get(), alertList, topics.prefix(), cluster.bootstrapServers());
             System.out.print(result.text());
             if (report != null) {
                 result.write(report);

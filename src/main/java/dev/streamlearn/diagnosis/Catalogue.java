@@ -35,6 +35,10 @@ public final class Catalogue {
     static final Threshold CHANCE_LOSS_FACTOR = new Threshold("chance-factor", 4);
     static final Threshold SMOOTHED_CHANCE_LOSS_FACTOR = new Threshold("smoothed-factor", 2);
     static final Threshold SMOOTHED_WINDOWS = new Threshold("windows", 5);
+    /** Estimates whose spread is under this fraction of the targets' answer the same whatever the input. */
+    static final Threshold CONSTANT_SPREAD = new Threshold("spread", 0.05);
+    static final Threshold CONSTANT_IMPROVEMENT = new Threshold("improvement", 0.05);
+    static final Threshold CONSTANT_SUMMARIES = new Threshold("summaries", 5);
     /** Windows in each of the two spans a plateau compares (2,000 samples at the default interval). */
     static final Threshold PLATEAU_SPAN = new Threshold("span", 20);
     static final Threshold PLATEAU_IMPROVEMENT = new Threshold("improvement", 0.02);
@@ -85,14 +89,28 @@ public final class Catalogue {
             Catalogue::stalled);
 
     /**
+     * The regression symptom "the estimate converges to a fixed value, independent of the input": the estimates'
+     * spread over a window is a sliver of the targets' while the loss does not fall.
+     */
+    public static final Rule CONSTANT_OUTPUT = new Rule("constant-output", Severity.WARNING, 3, 5,
+            List.of(CONSTANT_SPREAD, CONSTANT_IMPROVEMENT, CONSTANT_SUMMARIES),
+            "the estimates hardly depend on the input (their spread over the window is under {spread} of the "
+                    + "targets') while the loss EMA improves by less than {improvement} over {summaries} summaries: "
+                    + "the output has settled on a constant, usually the targets' mean",
+            "let the signal reach the output: initialise for the activation (--init xavier-uniform, and "
+                    + "--bias-init constant:0.1 for ReLU), or raise the learning rate",
+            Catalogue::constantOutput);
+
+    /**
      * Either condition is proof on its own (one is extreme, the other already averages several windows), so one
      * summary raises it. Both are anchored to the loss of guessing, not to the run's best loss: healthy per-sample
      * runs pass through easy stretches whose loss is a third of what follows.
      */
     public static final Rule UNSTABLE_LOSS = new Rule("unstable-loss", Severity.WARNING, 1, 5,
             List.of(CHANCE_LOSS_FACTOR, SMOOTHED_CHANCE_LOSS_FACTOR, SMOOTHED_WINDOWS),
-            "the window loss is over {chance-factor}x the loss of guessing, or the loss averaged over {windows} "
-                    + "windows is over {smoothed-factor}x it: the learning rate is too high",
+            "the window loss is over {chance-factor}x the loss of guessing (ln K for K classes; for numbers, the "
+                    + "targets' variance: always answering their mean), or the loss averaged over {windows} windows "
+                    + "is over {smoothed-factor}x it: the learning rate is too high",
             "lower the learning rate 10x (--lr), or use a decaying schedule (--schedule inverse-time:0.0001)",
             Catalogue::unstableLoss);
 
@@ -112,7 +130,7 @@ public final class Catalogue {
 
     /** The rules tested on every summary, in the order alerts are listed. */
     public static final List<Rule> CAUSES = List.of(NON_FINITE, EXPLODING, VANISHING, SATURATION, DEAD_RELU, STALLED,
-            UNSTABLE_LOSS);
+            CONSTANT_OUTPUT, UNSTABLE_LOSS);
 
     /** Every rule: the causes, then {@link #PLATEAU}, which is tested only when no cause holds. */
     public static final List<Rule> ALL = Stream.concat(CAUSES.stream(), Stream.of(PLATEAU)).toList();
@@ -225,8 +243,28 @@ public final class Catalogue {
         return farAboveGuessing || aboveGuessing ? OptionalInt.of(0) : OptionalInt.empty();
     }
 
-    /** Cross-entropy of a uniform guess: ln K for K outputs (read off the output bias), ln 2 for one output. */
+    private static OptionalInt constantOutput(TrainingSummary summary, SummaryHistory history) {
+        if (summary.getRegression() == null || !(summary.getRegression().getTargetStd() > 0)) {
+            return OptionalInt.empty();
+        }
+        boolean constant = summary.getRegression().getEstimateStd()
+                < CONSTANT_SPREAD.value() * summary.getRegression().getTargetStd();
+        double[] emas = history.lastLossEmas((int) CONSTANT_SUMMARIES.value());
+        boolean notFalling = emas.length == (int) CONSTANT_SUMMARIES.value()
+                && emas[emas.length - 1] > emas[0] * (1 - CONSTANT_IMPROVEMENT.value());
+        return constant && notFalling ? OptionalInt.of(0) : OptionalInt.empty();
+    }
+
+    /**
+     * The loss of guessing: for classes, the cross-entropy of a uniform guess, ln K for K outputs (read off the output
+     * bias), ln 2 for one output; for numbers, the squared error of always answering the targets' mean, their
+     * variance over the window.
+     */
     private static double chanceLoss(TrainingSummary summary) {
+        if (summary.getRegression() != null) {
+            double std = summary.getRegression().getTargetStd();
+            return std * std;
+        }
         List<TensorSummary> biases = tensors(summary, TensorRole.BIAS);
         int outputs = biases.get(biases.size() - 1).getShape().get(0);
         return Math.log(Math.max(2, outputs));

@@ -25,6 +25,14 @@ public enum Scenario {
     SEED004_DEEP_RELU_TINY_INIT("seed004-deep-relu-tiny-init",
             "3 ReLU hidden layers of 16, N(0, 1e-3) init, SGD lr 0.001",
             "He normal init, N(0, 2 / fan_in), the scale ReLU layers need"),
+    /**
+     * The seed-004 question exactly: a 1-16-16-1 ReLU net fed x in [-1, 1] to estimate 2 x output = x, squared error,
+     * N(0, 1e-3) weights and biases, SGD 1e-3, gradients clipped at 4.5: the estimate converges to a constant.
+     */
+    SEED004_IDENTITY("seed004-identity",
+            "1-16-16-1 ReLU, estimate = 2 x output, target x for x uniform in [-1, 1], squared error, N(0, 1e-3) "
+                    + "weights and biases, SGD lr 0.001, gradients clipped by value at 4.5",
+            "Xavier (Glorot) uniform init and biases 0.1, as the accepted answer did"),
     /** M3 with a learning rate 100x too high: the loss jumps around or diverges. */
     HIGH_LR("high-lr", "M3 (784-128-10 ReLU, He init) with SGD lr 1.0", "learning rate 0.01");
 
@@ -50,6 +58,11 @@ public enum Scenario {
         return fix;
     }
 
+    /** The synthetic stream the scenario trains on (see {@code produce --synthetic}), or null for MNIST. */
+    public String syntheticStream() {
+        return this == SEED004_IDENTITY ? "identity" : null;
+    }
+
     /** The broken set-up, as a builder so model flags can still override fields. */
     public ModelConfig.Builder config() {
         switch (this) {
@@ -65,6 +78,10 @@ public enum Scenario {
                 return ModelConfig.preset("M3").name(flagName).layers(deep(3, 16))
                         .weightInit(new Initialiser.Normal(0, 0.001, false))
                         .learningRate(0.001);
+            case SEED004_IDENTITY:
+                return ModelConfig.preset("M3").name(flagName).layers(List.of(1, 16, 16, 1)).loss(Objective.MSE)
+                        .outputScale(2).weightInit(new Initialiser.Normal(0, 0.001, false))
+                        .biasInit(new Initialiser.Normal(0, 0.001, false)).learningRate(0.001).clipValue(4.5);
             case HIGH_LR:
                 return ModelConfig.preset("M3").name(flagName).learningRate(1.0);
             default:
@@ -83,6 +100,9 @@ public enum Scenario {
                         .firstLayerWeightInit(null);
             case SEED004_DEEP_RELU_TINY_INIT:
                 return config().name(flagName + "-fixed").weightInit(new Initialiser.He(false));
+            case SEED004_IDENTITY:
+                return config().name(flagName + "-fixed").weightInit(new Initialiser.Xavier(true))
+                        .biasInit(new Initialiser.Constant(0.1));
             case HIGH_LR:
                 return config().name(flagName + "-fixed").learningRate(0.01);
             default:

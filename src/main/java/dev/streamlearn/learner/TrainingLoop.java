@@ -209,6 +209,10 @@ final class TrainingLoop {
         return evaluator.accuracy(testSet.pixels(), testSet.labels());
     }
 
+    LiveModel.Progress progress() {
+        return new LiveModel.Progress(rejected, skipped, unlabelled, diagnosis.activeRules());
+    }
+
     /** Everything besides the model that the loop's next outputs depend on. */
     LearnerState state() {
         TrainingWindow.State window = trainer.window().state();

@@ -83,7 +83,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
             nextOffset = -1;
             caughtUp = false;
         }
-        services.liveModel().publish(loop.trainer());
+        services.liveModel().publish(loop.trainer(), loop::progress);
     }
 
     private TrainingLoop restore(Checkpoint checkpoint) {

@@ -11,9 +11,13 @@ public enum SummaryFormat {
     LINE {
         @Override
         public String format(TrainingSummary s) {
+            String figures = s.getRegression() == null
+                    ? String.format(Locale.ROOT, "acc %.3f (cum %.3f)", s.getAccuracyWindow(), s.getAccuracyCumulative())
+                    : String.format(Locale.ROOT, "mae %.4g (cum %.4g)", s.getRegression().getMaeWindow(),
+                            s.getRegression().getMaeCumulative());
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-                    "step %8d  loss %.4f  acc %.3f (cum %.3f)  %,9.0f/s  |grad|", s.getLastStep(), s.getLossMean(),
-                    s.getAccuracyWindow(), s.getAccuracyCumulative(), s.getSamplesPerSecond()));
+                    "step %8d  loss %.4f  %s  %,9.0f/s  |grad|", s.getLastStep(), s.getLossMean(), figures,
+                    s.getSamplesPerSecond()));
             for (TensorSummary tensor : s.getTensors()) {
                 if (isWeight(tensor)) {
                     line.append(String.format(Locale.ROOT, " %s %.2e", tensor.getName(),

@@ -10,12 +10,18 @@ import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.Objective;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.model.SeededRandom;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -100,7 +106,8 @@ class OwnDataIntegrationTest {
     }
 
     @Test
-    @DisplayName("a JSON lines file of numbers, produced as JSON objects, trains a regression bit for bit")
+    @DisplayName("a JSON lines file of numbers, produced as JSON objects, trains a regression bit for bit; the report "
+            + "counts the unlabelled and the dead-lettered records")
     void jsonOfNumbers() throws Exception {
         float[][] rows = rows(2, 12);
         StringBuilder jsonl = new StringBuilder();
@@ -114,10 +121,25 @@ class OwnDataIntegrationTest {
         Files.writeString(file, jsonl);
         String[] kafka = {"--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", "json."};
         streamlearn(concat(new String[] {"produce", "--jsonl", file.toString(), "--format", "json"}, kafka));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(broker.client(), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (String extra : List.of("{\"features\": [0.1, 0.2]}", "{\"features\": [0.3, 0.4]}",
+                    "{\"features\": [1, 2, 3], \"target\": 1}", "not json")) {
+                producer.send(new ProducerRecord<>("json.mnist.train", extra.getBytes(StandardCharsets.UTF_8)));
+            }
+        }
         Path export = work.resolve("json.npz");
+        Path report = work.resolve("json-report.json");
         streamlearn(concat(new String[] {"learn", "--application-id", "json-learner", "--input-format", "json",
                 "--layers", "2-1", "--loss", "mse", "--lr", "0.05", "--evaluation-interval", "0", "--state-dir",
-                work.resolve("json-state").toString(), "--stop-at-end", "--export", export.toString()}, kafka));
+                work.resolve("json-state").toString(), "--stop-at-end", "--export", export.toString(), "--report",
+                report.toString()}, kafka));
+        JsonNode written = new ObjectMapper().readTree(report.toFile());
+        assertEquals(ROWS, written.get("trainSamples").asLong());
+        assertEquals(2, written.get("unlabelled").asLong(), "the rows without a target");
+        assertEquals(2, written.get("deadLetters").asLong(), "three features, and not JSON");
+        assertTrue(written.get("prequentialMae").asDouble() < 0.2, written.toString());
+        assertTrue(written.get("prequentialAccuracy") == null, "no accuracy for numbers");
 
         OnlineTrainer expected = new OnlineTrainer(ModelConfig.preset("M2").layers(List.of(2, 1))
                 .loss(Objective.MSE).learningRate(0.05).build());

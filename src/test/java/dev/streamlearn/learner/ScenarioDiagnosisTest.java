@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.AlertState;
+import dev.streamlearn.data.FeatureTable;
 import dev.streamlearn.data.Mnist;
 import dev.streamlearn.data.MnistFetcher;
+import dev.streamlearn.data.SyntheticStreams;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.diagnosis.Scenario;
@@ -35,17 +37,39 @@ class ScenarioDiagnosisTest {
         train = Mnist.load(dir, Mnist.Split.TRAIN);
     }
 
-    static Set<String> alertsRaised(ModelConfig config) {
-        return new LinkedHashSet<>(raisedRules(config, SAMPLES));
+    static Set<String> alertsRaised(ModelConfig config, Scenario scenario) {
+        return new LinkedHashSet<>(raisedRules(config, scenario.syntheticStream(), SAMPLES));
     }
 
-    /** Every alert raised while training on the first {@code samples} samples, in order, repeats included. */
     static List<String> raisedRules(ModelConfig config, int samples) {
+        return raisedRules(config, null, samples);
+    }
+
+    /**
+     * Every alert raised while training on the first {@code samples} samples of MNIST, or of a synthetic stream (seed
+     * 0), in order, repeats included.
+     */
+    static List<String> raisedRules(ModelConfig config, String syntheticStream, int samples) {
         TrainingLoop loop = new TrainingLoop(new OnlineTrainer(config), TrainingLoop.Cadence.summariesEvery(100),
                 new SummaryFactory("scenario-test", "mnist.train", 30), () -> null);
+        FeatureTable rows = syntheticStream == null ? null : SyntheticStreams.generate(syntheticStream, samples, 0);
+        TrainingInput input = new TrainingInput(config.inputSize(), config.outputSize());
         List<String> raised = new ArrayList<>();
         for (int i = 0; i < samples; i++) {
-            TrainingLoop.Result result = loop.train(train.image(i), train.labels()[i], 0, i, 0);
+            TrainingLoop.Result result;
+            if (rows == null) {
+                result = loop.train(train.image(i), train.labels()[i], 0, i, 0);
+            } else {
+                input.kind = TrainingInput.Kind.FEATURES;
+                input.numeric = true;
+                input.weight = 1f;
+                input.label = -1;
+                System.arraycopy(rows.features()[i], 0, input.features, 0, input.features.length);
+                for (int o = 0; o < input.targets.length; o++) {
+                    input.targets[o] = (float) rows.numbers()[i][o];
+                }
+                result = loop.train(input, 0, i, 0);
+            }
             for (Alert alert : result.alerts()) {
                 if (alert.getState() == AlertState.RAISED) {
                     raised.add(alert.getRule());
@@ -63,6 +87,8 @@ class ScenarioDiagnosisTest {
             case SEED001_DEEP_TANH:
             case SEED004_DEEP_RELU_TINY_INIT:
                 return Set.of("vanishing-gradients");
+            case SEED004_IDENTITY:
+                return Set.of("constant-output", "vanishing-gradients");
             case HIGH_LR:
                 return Set.of("unstable-loss");
             default:
@@ -84,6 +110,8 @@ class ScenarioDiagnosisTest {
                 return List.of("vanishing-gradients");
             case SEED004_DEEP_RELU_TINY_INIT:
                 return List.of("vanishing-gradients", "dead-relu", "stalled-weights");
+            case SEED004_IDENTITY:
+                return List.of("vanishing-gradients", "constant-output");
             case HIGH_LR:
                 return List.of("unstable-loss", "dead-relu", "vanishing-gradients");
             default:
@@ -94,7 +122,7 @@ class ScenarioDiagnosisTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Scenario.class)
     void scenarioRaisesItsAlert(Scenario scenario) {
-        Set<String> raised = alertsRaised(scenario.config().build());
+        Set<String> raised = alertsRaised(scenario.config().build(), scenario);
         assertTrue(raised.containsAll(specific(scenario)), "raised " + raised + ", must include " + specific(scenario));
         assertEquals(raisedInOrder(scenario), List.copyOf(raised));
     }
@@ -113,6 +141,33 @@ class ScenarioDiagnosisTest {
     @ParameterizedTest(name = "{0} fixed")
     @EnumSource(Scenario.class)
     void fixRaisesNone(Scenario scenario) {
-        assertEquals(Set.of(), alertsRaised(scenario.fixedConfig().build()));
+        assertEquals(Set.of(), alertsRaised(scenario.fixedConfig().build(), scenario));
+    }
+
+    /** Mean loss of the first and of the last 200 of 2,000 samples of the identity stream. */
+    private static double[] firstAndLastLoss(ModelConfig config) {
+        FeatureTable rows = SyntheticStreams.identity(SAMPLES, 0);
+        OnlineTrainer trainer = new OnlineTrainer(config);
+        double first = 0;
+        double last = 0;
+        for (int i = 0; i < SAMPLES; i++) {
+            float loss = trainer.step(rows.features()[i], new float[] {(float) rows.numbers()[i][0]}).loss();
+            if (i < 200) {
+                first += loss / 200;
+            } else if (i >= SAMPLES - 200) {
+                last += loss / 200;
+            }
+        }
+        return new double[] {first, last};
+    }
+
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.DisplayName("seed004-identity: the broken set-up's loss stays where it started, the fix "
+            + "halves it within 2,000 samples")
+    void seed004IdentityFixLearnsAndTheBrokenOneDoesNot() {
+        double[] broken = firstAndLastLoss(Scenario.SEED004_IDENTITY.config().build());
+        double[] fixed = firstAndLastLoss(Scenario.SEED004_IDENTITY.fixedConfig().build());
+        assertTrue(broken[1] > 0.9 * broken[0], "broken: loss " + broken[0] + " -> " + broken[1]);
+        assertTrue(fixed[1] < 0.5 * fixed[0], "fixed: loss " + fixed[0] + " -> " + fixed[1]);
     }
 }
