@@ -22,7 +22,8 @@ final class ModelOptions {
     String preset;
 
     @Option(names = "--scenario", paramLabel = "NAME", description = "A broken set-up to diagnose, instead of a "
-            + "preset: seed000-double-sigmoid, seed001-deep-tanh, seed004-deep-relu-tiny-init, high-lr.")
+            + "preset: seed000-double-sigmoid, seed001-deep-tanh, seed004-deep-relu-tiny-init, seed004-identity, "
+            + "high-lr.")
     String scenario;
 
     @Option(names = "--init-from", paramLabel = "FILE.npz", description = "Start from exported weights.")
@@ -34,8 +35,12 @@ final class ModelOptions {
     /** Adds one option per model field to a command that mixes these options in. */
     static void addFieldOptions(CommandSpec command) {
         for (ModelField field : ModelField.values()) {
-            command.addOption(OptionSpec.builder(flag(field)).paramLabel(field.paramLabel())
-                    .description(field.description()).type(String.class).build());
+            OptionSpec.Builder option = OptionSpec.builder(flag(field)).paramLabel(field.paramLabel())
+                    .description(field.description()).type(String.class);
+            if (field.isSwitch()) {
+                option.arity("0..1").fallbackValue("true");
+            }
+            command.addOption(option.build());
         }
     }
 

@@ -43,10 +43,22 @@ public final class BatchEvaluator {
         long correct = 0;
         DenseLayer outputLayer = network.layer(network.layerCount() - 1);
         Objective objective = network.config().loss();
+        Standardiser standardiser = network.standardiser();
+        float[] row = new float[inputSize];
+        float[] standardised = new float[inputSize];
         for (int start = 0; start < labels.length; start += batchSize) {
             int rows = Math.min(batchSize, labels.length - start);
-            for (int i = 0; i < rows * inputSize; i++) {
-                inputs.set(i, (pixels[start * inputSize + i] & 0xff) * (1f / 255f));
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < inputSize; i++) {
+                    row[i] = (pixels[(start + r) * inputSize + i] & 0xff) * (1f / 255f);
+                }
+                if (standardiser != null) {
+                    standardiser.apply(row, standardised);
+                }
+                float[] loaded = standardiser != null ? standardised : row;
+                for (int i = 0; i < inputSize; i++) {
+                    inputs.set(r * inputSize + i, loaded[i]);
+                }
             }
             FloatTensor logits = forward(rows);
             for (int r = 0; r < rows; r++) {

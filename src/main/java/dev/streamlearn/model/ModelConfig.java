@@ -28,6 +28,7 @@ import java.util.Map;
  * @param clipNorm rescale the whole gradient when its global L2 norm exceeds clipNorm; 0 = off
  * @param seed seed of every random draw
  * @param huberDelta where the huber head's loss turns from squared to linear, > 0
+ * @param standardise standardise every input by the running mean and variance of the inputs trained on
  * @param outputScale numeric heads learn s z: the estimate is the output times this, finite and not 0 (1 for class
  *                    heads)
  */
@@ -48,7 +49,8 @@ public record ModelConfig(
         double clipNorm,
         long seed,
         double huberDelta,
-        double outputScale) {
+        double outputScale,
+        boolean standardise) {
 
     public ModelConfig {
         layers = List.copyOf(layers);
@@ -118,7 +120,8 @@ public record ModelConfig(
     /** The same model trained with plain SGD at the same learning rate: the baseline other optimisers are timed against. */
     public ModelConfig withPlainSgd() {
         return new ModelConfig(name, layers, activation, loss, positiveClass, weightInit, firstLayerWeightInit, biasInit,
-                new OptimizerSpec.Sgd(), learningRate, l2, schedule, clipValue, clipNorm, seed, huberDelta, outputScale);
+                new OptimizerSpec.Sgd(), learningRate, l2, schedule, clipValue, clipNorm, seed, huberDelta, outputScale,
+                standardise);
     }
 
     public int inputSize() {
@@ -165,6 +168,7 @@ public record ModelConfig(
         private Long seed;
         private double huberDelta = 1.0;
         private double outputScale = 1.0;
+        private boolean standardise;
 
         public Builder name(String value) {
             name = value;
@@ -265,6 +269,11 @@ public record ModelConfig(
             return this;
         }
 
+        public Builder standardise(boolean value) {
+            standardise = value;
+            return this;
+        }
+
         public ModelConfig build() {
             OptimizerSpec resolved = optimizer;
             if (optimizerName != null || !hyperparameters.isEmpty()) {
@@ -276,7 +285,7 @@ public record ModelConfig(
                     required(weightInit, "weight init"), firstLayerWeightInit, required(biasInit, "bias init"),
                     required(resolved, "optimizer"), required(learningRate, "learning rate"), required(l2, "l2"),
                     required(schedule, "schedule"), required(clipValue, "clip value"),
-                    required(clipNorm, "clip norm"), required(seed, "seed"), huberDelta, outputScale);
+                    required(clipNorm, "clip norm"), required(seed, "seed"), huberDelta, outputScale, standardise);
         }
 
         private static <T> T required(T value, String what) {

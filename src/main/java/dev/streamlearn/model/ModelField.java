@@ -57,7 +57,11 @@ public enum ModelField {
             config -> config.loss() == Objective.HUBER ? String.valueOf(config.huberDelta()) : null),
     OUTPUT_SCALE("output-scale", "outputScale", "S", "The mse and huber heads estimate S x output (default 1).",
             decimal("output-scale", ModelConfig.Builder::outputScale),
-            config -> config.loss().isNumeric() ? String.valueOf(config.outputScale()) : null);
+            config -> config.loss().isNumeric() ? String.valueOf(config.outputScale()) : null),
+    STANDARDISE("standardise", "standardise", "true|false", "Standardise every input by the running mean and "
+            + "variance of the inputs trained on (part of the model's state).",
+            (builder, text) -> builder.standardise(bool("standardise", text)),
+            config -> config.standardise() ? "true" : null);
 
     /** A field's text forms, gathered so that the shapes shared by several fields are written once. */
     private record Form(String flag, String jsonKey, String paramLabel, String description,
@@ -132,6 +136,19 @@ public enum ModelField {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--" + flag + " is '" + text + "', expected a number");
             }
+        };
+    }
+
+    /** Whether the field is a switch: given without a value, it is true. */
+    public boolean isSwitch() {
+        return this == STANDARDISE;
+    }
+
+    private static boolean bool(String flag, String text) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("--" + flag + " is '" + text + "', expected true or false");
         };
     }
 

@@ -16,7 +16,8 @@ import java.util.Set;
  * The compact binary form of a trainer: configuration (JSON), update count, cumulative accuracy figures, every
  * parameter tensor and every optimiser state tensor, floats stored bit for bit. Layout (little-endian):
  * magic "SLM1", config length + UTF-8 JSON, updates, totalSteps, totalCorrect, lossEma, tensor count, then each
- * tensor as length + floats.
+ * tensor as length + floats; with standardisation (which the configuration says), then the count of inputs observed,
+ * their means and their sums of squared deviations, as doubles.
  */
 public final class ModelSnapshot {
     private static final int MAGIC = 0x314d4c53; // "SLM1" read little-endian
@@ -35,13 +36,15 @@ public final class ModelSnapshot {
             floats += (long) config.layers().get(l - 1) * config.layers().get(l) + config.layers().get(l);
         }
         int copies = 1 + config.optimizer().stateCopies();
-        return header + copies * (4 * tensors + 4 * floats);
+        long standardiser = config.standardise() ? 8 + 16L * config.inputSize() : 0;
+        return header + copies * (4 * tensors + 4 * floats) + standardiser;
     }
 
     public static byte[] write(OnlineTrainer trainer) {
         byte[] config = configJson(trainer.config()).getBytes(StandardCharsets.UTF_8);
         List<float[]> tensors = tensorsOf(trainer);
-        long size = 4 + 4 + config.length + 8 * 4 + 4;
+        Standardiser standardiser = trainer.network().standardiser();
+        long size = 4 + 4 + config.length + 8 * 4 + 4 + (standardiser == null ? 0 : 8 + 16L * standardiser.features());
         for (float[] tensor : tensors) {
             size += 4 + 4L * tensor.length;
         }
@@ -55,6 +58,13 @@ public final class ModelSnapshot {
             out.putInt(tensor.length);
             out.asFloatBuffer().put(tensor);
             out.position(out.position() + 4 * tensor.length);
+        }
+        if (standardiser != null) {
+            out.putLong(standardiser.count());
+            out.asDoubleBuffer().put(standardiser.means());
+            out.position(out.position() + 8 * standardiser.features());
+            out.asDoubleBuffer().put(standardiser.m2());
+            out.position(out.position() + 8 * standardiser.features());
         }
         return out.array();
     }
@@ -89,6 +99,16 @@ public final class ModelSnapshot {
         int parameterCount = trainer.network().parameters().size();
         FloatTensor.copyFrom(tensors.subList(0, parameterCount), trainer.network().parameters());
         trainer.optimiser().restoreState(tensors.subList(parameterCount, tensors.size()));
+        Standardiser standardiser = trainer.network().standardiser();
+        if (standardiser != null) {
+            long observed = in.getLong();
+            double[] means = new double[standardiser.features()];
+            double[] m2s = new double[standardiser.features()];
+            in.asDoubleBuffer().get(means);
+            in.position(in.position() + 8 * means.length);
+            in.asDoubleBuffer().get(m2s);
+            standardiser.restore(observed, means, m2s);
+        }
         return trainer;
     }
 

@@ -20,6 +20,10 @@ public final class Network {
     private double inputMeanAbs;
     private float lastLoss;
     private final float[] targets;
+    /** With --standardise: the running statistics, the input as given (observed once its step is applied), scratch. */
+    private final Standardiser standardiser;
+    private final float[] rawInput;
+    private final float[] standardised;
 
     public Network(ModelConfig config) {
         Blas.init();
@@ -29,6 +33,9 @@ public final class Network {
         this.input = FloatTensor.zeros(widths.get(0));
         this.inputRuns = new InputRuns(widths.get(0));
         this.targets = new float[config.outputSize()];
+        this.standardiser = config.standardise() ? new Standardiser(widths.get(0)) : null;
+        this.rawInput = config.standardise() ? new float[widths.get(0)] : null;
+        this.standardised = config.standardise() ? new float[widths.get(0)] : null;
         Activation hidden = config.activation();
         FloatTensor previousOutput = input;
         for (int l = 1; l < widths.size(); l++) {
@@ -69,11 +76,29 @@ public final class Network {
      * caller has already walked the input for and monitoring reads.
      */
     void setInput(float[] values, double meanAbs) {
+        float[] loaded = values;
         inputMeanAbs = meanAbs;
-        input.copyFrom(values);
-        if (layers.get(0).inputMajor()) {
-            inputRuns.scan(values);
+        if (standardiser != null) {
+            System.arraycopy(values, 0, rawInput, 0, rawInput.length);
+            inputMeanAbs = standardiser.apply(values, standardised);
+            loaded = standardised;
         }
+        input.copyFrom(loaded);
+        if (layers.get(0).inputMajor()) {
+            inputRuns.scan(loaded);
+        }
+    }
+
+    /** Adds the input last loaded to the standardisation statistics, once its step has been applied. */
+    void observeInput() {
+        if (standardiser != null) {
+            standardiser.observe(rawInput);
+        }
+    }
+
+    /** The input standardisation, or null without --standardise. */
+    public Standardiser standardiser() {
+        return standardiser;
     }
 
     /**

@@ -39,8 +39,25 @@ public final class Npz {
                 writeNpy(zip, transpose ? transposed(parameters.get(i)) : parameters.get(i));
                 zip.closeEntry();
             }
+            Standardiser standardiser = network.standardiser();
+            if (standardiser != null) {
+                zip.putNextEntry(new ZipEntry("mean.npy"));
+                writeNpy(zip, FloatTensor.of(floats(standardiser.means()), standardiser.features()));
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry("std.npy"));
+                writeNpy(zip, FloatTensor.of(floats(standardiser.stds()), standardiser.features()));
+                zip.closeEntry();
+            }
         }
         Files.writeString(configPathFor(file), ModelSnapshot.configJson(network.config()));
+    }
+
+    private static float[] floats(double[] values) {
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
+        }
+        return floats;
     }
 
     /** A unit-major [fanOut, fanIn] weight matrix as the conventional [fan_in, fan_out]. */

@@ -154,6 +154,7 @@ public final class OnlineTrainer {
         }
         lastLearningRate = schedule.rate(config.learningRate(), updates);
         optimiser.step(network.parameters(), gradients, (float) lastLearningRate, ++updates);
+        network.observeInput();
         for (int i = 0; i < observers.length; i++) {
             observers[i].afterUpdate(network, outcome);
         }
