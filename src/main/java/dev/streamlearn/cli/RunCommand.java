@@ -168,8 +168,8 @@ final class RunCommand implements Callable<Integer> {
             long testSamples = 0;
             if (stream == null) {
                 TestSet testSet = TestSet.read(cluster.clientProperties(), topics.test(), config.model(),
-                        Duration.ofMinutes(2));
-                testAccuracy = new BatchEvaluator(trainer.network(), 1000).accuracy(testSet.pixels(),
+                        config.inputFormat(), Duration.ofMinutes(2));
+                testAccuracy = new BatchEvaluator(trainer.network(), 1000).accuracy(testSet.inputs(),
                         testSet.labels());
                 testSamples = testSet.size();
             }

@@ -28,7 +28,7 @@ public final class Learner implements AutoCloseable {
         this.applicationId = config.applicationId();
         this.inputTopic = config.topics().train().name();
         Supplier<TestSet> heldOut = memoized(() -> TestSet.read(clientProperties, config.topics().test(),
-                config.model(), Duration.ofMinutes(2)));
+                config.model(), config.inputFormat(), Duration.ofMinutes(2)));
         LearnerServices services = new LearnerServices(liveModel, heldOut, new KafkaInputReader(clientProperties,
                 config.applicationId()));
         this.streams = new KafkaStreams(LearnerTopology.buildTopology(config, services),

@@ -4,7 +4,6 @@ import dev.streamlearn.avro.Sample;
 import dev.streamlearn.kafka.PartitionReader;
 import dev.streamlearn.kafka.Topic;
 import dev.streamlearn.model.ModelConfig;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,44 +11,59 @@ import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * A held-out split of images read whole from its topic (read_committed), ready for batched evaluation. A record the
- * model could not train on (undecodable, null, the wrong size, a label its head cannot score), and any record that is
- * not a labelled image, is skipped and counted: one bad record on the test topic must not stop evaluation.
+ * A held-out split read whole from its topic (read_committed), ready for batched evaluation: images or feature rows
+ * with the classes or numbers the model learns. A record the model could not train on (undecodable, null, the wrong
+ * size, a label its head cannot score) and an unlabelled one are skipped and counted: one bad record on the test
+ * topic must not stop evaluation.
  *
- * @param pixels every accepted sample's pixels, sample after sample
- * @param labels their labels
+ * @param inputs every accepted sample's inputs as the model takes them (pixels scaled to [0, 1]), sample after sample
+ * @param labels their classes, for a class head; null for a numeric head
+ * @param targets their numbers, outputs per sample, for a numeric head; null for a class head
+ * @param size the samples accepted
  * @param skipped records refused
  */
-public record TestSet(byte[] pixels, int[] labels, long skipped) {
-
-    public int size() {
-        return labels.length;
-    }
+public record TestSet(float[] inputs, int[] labels, float[] targets, int size, long skipped) {
 
     /** Reads every committed record of partition 0 of topic, from the beginning to the end offset seen at start. */
     public static TestSet read(Properties clientProperties, Topic<Long, Sample> topic, ModelConfig model,
-                               Duration timeout) {
+                               InputFormat format, Duration timeout) {
         List<byte[]> values = new ArrayList<>();
         PartitionReader.read(clientProperties, topic.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 -1, -1, timeout, record -> values.add(record.value()));
-        return of(values, model);
+        return of(values, model, format);
     }
 
     /** The samples among these record values that the model could train on. */
-    static TestSet of(List<byte[]> values, ModelConfig model) {
-        SampleValidator validator = new SampleValidator(model);
-        ByteArrayOutputStream pixels = new ByteArrayOutputStream();
-        List<Integer> labels = new ArrayList<>();
+    static TestSet of(List<byte[]> values, ModelConfig model, InputFormat format) {
+        SampleValidator validator = new SampleValidator(model, format);
+        int inputSize = model.inputSize();
+        int outputs = model.outputSize();
+        boolean numeric = model.loss().isNumeric();
+        float[] inputs = new float[values.size() * inputSize];
+        int[] labels = numeric ? null : new int[values.size()];
+        float[] targets = numeric ? new float[values.size() * outputs] : null;
+        int size = 0;
         long skipped = 0;
         for (byte[] value : values) {
             SampleValidator.Checked checked = validator.check(value);
-            if (!checked.accepted() || checked.input().kind != TrainingInput.Kind.PIXELS) {
+            if (!checked.accepted() || !checked.input().labelled()) {
                 skipped++;
                 continue;
             }
-            pixels.writeBytes(checked.input().pixels);
-            labels.add(checked.input().label);
+            TrainingInput input = checked.input();
+            for (int i = 0; i < inputSize; i++) {
+                inputs[size * inputSize + i] = input.kind == TrainingInput.Kind.PIXELS
+                        ? (input.pixels[i] & 0xff) * (1f / 255f) : input.features[i];
+            }
+            if (numeric) {
+                System.arraycopy(input.targets, 0, targets, size * outputs, outputs);
+            } else {
+                labels[size] = input.label;
+            }
+            size++;
         }
-        return new TestSet(pixels.toByteArray(), labels.stream().mapToInt(Integer::intValue).toArray(), skipped);
+        return new TestSet(java.util.Arrays.copyOf(inputs, size * inputSize),
+                labels == null ? null : java.util.Arrays.copyOf(labels, size),
+                targets == null ? null : java.util.Arrays.copyOf(targets, size * outputs), size, skipped);
     }
 }

@@ -184,7 +184,7 @@ final class TrainingLoop {
         TrainingSummary summary = summaries.build(trainer, span,
                 new SummaryFactory.Counts(rejected, skipped, unlabelled));
         if (evaluate) {
-            summary.setTestAccuracy(evaluate());
+            evaluate(summary);
         }
         trainer.window().reset();
         windowOpen = false;
@@ -198,15 +198,23 @@ final class TrainingLoop {
         return transitions;
     }
 
-    private Double evaluate() {
+    /** Held-out accuracy, or for a numeric head MAE, RMSE and R-squared, into the summary. */
+    private void evaluate(TrainingSummary summary) {
         TestSet testSet = heldOut.get();
         if (testSet == null || testSet.size() == 0) {
-            return null;
+            return;
         }
         if (evaluator == null) {
             evaluator = new BatchEvaluator(trainer.network(), 1000);
         }
-        return evaluator.accuracy(testSet.pixels(), testSet.labels());
+        if (summary.getRegression() != null) {
+            BatchEvaluator.Errors errors = evaluator.errors(testSet.inputs(), testSet.targets());
+            summary.getRegression().setTestMae(errors.mae());
+            summary.getRegression().setTestRmse(errors.rmse());
+            summary.getRegression().setTestR2(errors.r2());
+        } else {
+            summary.setTestAccuracy(evaluator.accuracy(testSet.inputs(), testSet.labels()));
+        }
     }
 
     LiveModel.Progress progress() {

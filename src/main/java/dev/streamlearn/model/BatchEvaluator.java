@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Accuracy of a network over many samples at once: each layer is one matrix product over a batch of rows
+ * Accuracy (or, for numeric heads, errors) of a network over many samples at once: each layer is one matrix product over a batch of rows
  * (sgemm on the same parameter buffers), so evaluating the 10k test set takes a fraction of a second.
  */
 public final class BatchEvaluator {
@@ -26,40 +26,32 @@ public final class BatchEvaluator {
     }
 
     /**
-     * Fraction of samples whose prediction equals the head's target for their label.
+     * Fraction of images whose prediction equals the head's target for their label.
      *
      * @param pixels count x inputSize unsigned bytes, sample after sample
      * @param labels count class labels
      */
     public double accuracy(byte[] pixels, int[] labels) {
-        int inputSize = network.config().inputSize();
-        if (pixels.length != (long) labels.length * inputSize) {
-            throw new IllegalArgumentException(pixels.length + " pixel bytes do not hold " + labels.length
-                    + " samples of " + inputSize);
+        float[] inputs = new float[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            inputs[i] = (pixels[i] & 0xff) * (1f / 255f);
         }
-        if (labels.length == 0) {
-            throw new IllegalArgumentException("no samples to evaluate");
-        }
-        long correct = 0;
+        return accuracy(inputs, labels);
+    }
+
+    /**
+     * Fraction of samples whose prediction equals the head's target for their label.
+     *
+     * @param inputs count x inputSize values as the model takes them (pixels scaled to [0, 1]), sample after sample
+     * @param labels count class labels
+     */
+    public double accuracy(float[] inputs, int[] labels) {
+        int count = requireRows(inputs, labels.length);
         DenseLayer outputLayer = network.layer(network.layerCount() - 1);
         Objective objective = network.config().loss();
-        Standardiser standardiser = network.standardiser();
-        float[] row = new float[inputSize];
-        float[] standardised = new float[inputSize];
-        for (int start = 0; start < labels.length; start += batchSize) {
-            int rows = Math.min(batchSize, labels.length - start);
-            for (int r = 0; r < rows; r++) {
-                for (int i = 0; i < inputSize; i++) {
-                    row[i] = (pixels[(start + r) * inputSize + i] & 0xff) * (1f / 255f);
-                }
-                if (standardiser != null) {
-                    standardiser.apply(row, standardised);
-                }
-                float[] loaded = standardiser != null ? standardised : row;
-                for (int i = 0; i < inputSize; i++) {
-                    inputs.set(r * inputSize + i, loaded[i]);
-                }
-            }
+        long correct = 0;
+        for (int start = 0; start < count; start += batchSize) {
+            int rows = load(inputs, start, Math.min(batchSize, count - start));
             FloatTensor logits = forward(rows);
             for (int r = 0; r < rows; r++) {
                 int predicted = objective.predict(logits, r * outputLayer.fanOut, outputLayer.fanOut);
@@ -68,7 +60,76 @@ public final class BatchEvaluator {
                 }
             }
         }
-        return (double) correct / labels.length;
+        return (double) correct / count;
+    }
+
+    /** Held-out errors of a numeric head: mean absolute error, root mean squared error, and R-squared. */
+    public record Errors(double mae, double rmse, double r2) {
+    }
+
+    /**
+     * The errors of the estimates (the output scale times each output) against the targets, pooled over every output;
+     * R-squared against each output's own mean.
+     *
+     * @param inputs count x inputSize values, sample after sample
+     * @param targets count x outputs numbers, sample after sample
+     */
+    public Errors errors(float[] inputs, float[] targets) {
+        int outputs = network.config().outputSize();
+        int count = requireRows(inputs, targets.length / outputs);
+        double scale = network.config().outputScale();
+        double absolute = 0;
+        double squared = 0;
+        double[] means = new double[outputs];
+        for (int i = 0; i < targets.length; i++) {
+            means[i % outputs] += targets[i] / count;
+        }
+        double total = 0;
+        for (int start = 0; start < count; start += batchSize) {
+            int rows = load(inputs, start, Math.min(batchSize, count - start));
+            FloatTensor z = forward(rows);
+            for (int k = 0; k < rows * outputs; k++) {
+                double target = targets[start * outputs + k];
+                double error = scale * z.get(k) - target;
+                absolute += Math.abs(error);
+                squared += error * error;
+                double deviation = target - means[k % outputs];
+                total += deviation * deviation;
+            }
+        }
+        long n = (long) count * outputs;
+        return new Errors(absolute / n, Math.sqrt(squared / n), total > 0 ? 1 - squared / total : Double.NaN);
+    }
+
+    private int requireRows(float[] inputs, int count) {
+        int inputSize = network.config().inputSize();
+        if (inputs.length != (long) count * inputSize) {
+            throw new IllegalArgumentException(inputs.length + " input values for " + count + " samples of "
+                    + inputSize);
+        }
+        if (count == 0) {
+            throw new IllegalArgumentException("no samples to evaluate");
+        }
+        return count;
+    }
+
+    /** Copies rows of inputs into the batch, standardised as the model standardises its input; returns rows. */
+    private int load(float[] values, int start, int rows) {
+        int inputSize = network.config().inputSize();
+        Standardiser standardiser = network.standardiser();
+        float[] row = new float[inputSize];
+        float[] standardised = new float[inputSize];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(values, (start + r) * inputSize, row, 0, inputSize);
+            if (standardiser != null) {
+                standardiser.apply(row, standardised);
+            }
+            float[] loaded = standardiser != null ? standardised : row;
+            for (int i = 0; i < inputSize; i++) {
+                inputs.set(r * inputSize + i, loaded[i]);
+            }
+        }
+        return rows;
     }
 
     private FloatTensor forward(int rows) {

@@ -8,9 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The part of a summary the web dashboard draws, as compact JSON for its event stream. */
-record DashboardPoint(long step, String model, double loss, double lossEma, double accuracy,
-                      double accuracyCumulative, Double testAccuracy, double samplesPerSecond, List<Layer> layers,
-                      List<String> alerts) {
+record DashboardPoint(long step, String model, double loss, double lossEma, Double accuracy,
+                      Double accuracyCumulative, Double testAccuracy, double samplesPerSecond, List<Layer> layers,
+                      List<String> alerts, Regression regression) {
+
+    /**
+     * A numeric head's window: its prequential MAE (and the held-out one when evaluated) and its newest
+     * estimate-target pairs, which the dashboard draws as a scatter against the diagonal.
+     */
+    record Regression(double mae, Double testMae, List<Float> estimates, List<Float> targets) {
+    }
 
     /** One layer: its weight tensor's statistics and histograms, and its activations. */
     record Layer(String name, String activation, double weightStd, double gradientNorm, double updateRatio,
@@ -33,8 +40,16 @@ record DashboardPoint(long step, String model, double loss, double lossEma, doub
                     activation.getSaturatedFraction(), Histogram.of(weights.getValues()),
                     Histogram.of(weights.getGradient()), activation.getUnitGradientMeanAbs()));
         }
+        Regression regression = s.getRegression() == null ? null : new Regression(s.getRegression().getMaeWindow(),
+                s.getRegression().getTestMae(), s.getRegression().getRecentEstimates(),
+                s.getRegression().getRecentTargets());
         return new DashboardPoint(s.getLastStep(), s.getModel(), s.getLossMean(), s.getLossEma(),
-                s.getAccuracyWindow(), s.getAccuracyCumulative(), s.getTestAccuracy(), s.getSamplesPerSecond(), layers,
-                s.getAlerts());
+                finite(s.getAccuracyWindow()), finite(s.getAccuracyCumulative()), s.getTestAccuracy(),
+                s.getSamplesPerSecond(), layers, s.getAlerts(), regression);
+    }
+
+    /** JSON has no NaN: a figure that does not apply (accuracy for a numeric head) goes out as null. */
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
     }
 }

@@ -202,7 +202,7 @@ class DiagnosisTest {
     @Test
     @DisplayName("every rule has an explanation and a fix that print each of its thresholds' values, and a severity")
     void catalogue() {
-        assertEquals(8, Catalogue.ALL.size());
+        assertEquals(9, Catalogue.ALL.size());
         for (Rule rule : Catalogue.ALL) {
             assertTrue(!rule.explanation().isBlank() && !rule.fix().isBlank(), rule.name());
             for (Threshold threshold : rule.thresholds()) {

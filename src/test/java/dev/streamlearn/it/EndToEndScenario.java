@@ -10,6 +10,7 @@ import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.learner.Learner;
 import dev.streamlearn.learner.LearnerConfig;
+import dev.streamlearn.learner.InputFormat;
 import dev.streamlearn.learner.TestSet;
 import dev.streamlearn.model.BatchEvaluator;
 import dev.streamlearn.model.ModelConfig;
@@ -82,9 +83,10 @@ final class EndToEndScenario {
             assertTrue(heldOut != null && heldOut > 0.85, "held-out accuracy in the last summary: " + heldOut);
             double prequential = trainer.window().cumulativeAccuracy();
             assertTrue(prequential > 0.80, "prequential accuracy " + prequential);
-            TestSet test = TestSet.read(client, topics.test(), config.model(), Duration.ofMinutes(1));
+            TestSet test = TestSet.read(client, topics.test(), config.model(), InputFormat.AVRO,
+                    Duration.ofMinutes(1));
             assertEquals(10_000, test.size());
-            double testAccuracy = new BatchEvaluator(trainer.network(), 1000).accuracy(test.pixels(), test.labels());
+            double testAccuracy = new BatchEvaluator(trainer.network(), 1000).accuracy(test.inputs(), test.labels());
             assertTrue(testAccuracy > 0.85, "test accuracy " + testAccuracy);
         }
     }

@@ -34,11 +34,34 @@ class TestSetTest {
         }
         values.add(null);
         values.add(new byte[] {1, 2, 3});
-        TestSet testSet = TestSet.of(values, threeClasses);
+        TestSet testSet = TestSet.of(values, threeClasses, InputFormat.AVRO);
         assertEquals(20 - kept.size() + 2, testSet.skipped());
         assertArrayEquals(kept.stream().mapToInt(Integer::intValue).toArray(), testSet.labels());
-        assertEquals(kept.size() * 784, testSet.pixels().length);
+        assertEquals(kept.size() * 784, testSet.inputs().length);
         BatchEvaluator evaluator = new BatchEvaluator(new OnlineTrainer(threeClasses).network(), 10);
-        assertDoesNotThrow(() -> evaluator.accuracy(testSet.pixels(), testSet.labels()));
+        assertDoesNotThrow(() -> evaluator.accuracy(testSet.inputs(), testSet.labels()));
+    }
+
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.DisplayName("a held-out set of numbers (JSON rows) gives MAE, RMSE and R-squared; a model "
+            + "that answers every target exactly scores 0, 0 and 1")
+    void heldOutNumbers() {
+        ModelConfig identity = ModelConfig.preset("M2").layers(java.util.List.of(1, 1))
+                .loss(dev.streamlearn.model.Objective.MSE).weightInit(new dev.streamlearn.model.Initialiser.Constant(1))
+                .build();
+        java.util.List<byte[]> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            rows.add(("{\"features\": [" + i / 10.0 + "], \"target\": " + i / 10.0 + "}").getBytes());
+        }
+        rows.add("{\"features\": [1.0]}".getBytes());
+        TestSet testSet = TestSet.of(rows, identity, InputFormat.JSON);
+        assertEquals(50, testSet.size());
+        assertEquals(1, testSet.skipped(), "the unlabelled row");
+        dev.streamlearn.model.BatchEvaluator.Errors errors = new dev.streamlearn.model.BatchEvaluator(
+                new dev.streamlearn.model.OnlineTrainer(identity).network(), 16).errors(testSet.inputs(),
+                testSet.targets());
+        assertEquals(0, errors.mae(), 1e-6);
+        assertEquals(0, errors.rmse(), 1e-6);
+        assertEquals(1, errors.r2(), 1e-9);
     }
 }
