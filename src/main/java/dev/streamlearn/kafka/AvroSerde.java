@@ -47,7 +47,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private AvroSerde(Class<T> type) {
         var schema = SpecificData.get().getSchema(type);
         this.encoder = new BinaryMessageEncoder<>(PrimitiveArrayWriter.MODEL, schema);
-        this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
+        this.decoder = new BinaryMessageDecoder<>(PrimitiveArrayWriter.MODEL, schema);
         fingerprints.add(SchemaNormalization.parsingFingerprint64(schema));
         for (int version = 1; ; version++) {
             String resource = "/dev/streamlearn/schemas/history/" + schema.getName() + ".v" + version + ".avsc";

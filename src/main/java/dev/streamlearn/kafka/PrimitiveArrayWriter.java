@@ -2,6 +2,7 @@ package dev.streamlearn.kafka;
 
 import java.io.IOException;
 import org.apache.avro.Schema;
+import org.apache.avro.data.TimeConversions;
 import org.apache.avro.generic.PrimitivesArrays;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.Encoder;
@@ -14,8 +15,16 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * about a thousand floats: boxing them cost more than computing them. The bytes written are the same.
  */
 final class PrimitiveArrayWriter<T> extends SpecificDatumWriter<T> {
-    /** SpecificData whose writers are PrimitiveArrayWriters. */
+    /**
+     * SpecificData whose writers are PrimitiveArrayWriters, and which knows the timestamp conversion: a generated class
+     * converts its own timestamp fields, but a timestamp inside a union ({@code Features.eventTime}) is resolved by the
+     * model.
+     */
     static final SpecificData MODEL = new SpecificData() {
+        {
+            addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+        }
+
         @Override
         public DatumWriter createDatumWriter(Schema schema) {
             return new PrimitiveArrayWriter<>(schema, this);

@@ -10,6 +10,7 @@ import dev.streamlearn.model.ModelConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.generic.PrimitivesArrays;
 
 /**
  * Turns raw record bytes into a {@link TrainingInput} the model can take, or into the reason it cannot. A record is
@@ -27,7 +28,7 @@ final class SampleValidator {
     private final TrainingInput input;
     /** Records are decoded into these, reused: see {@link TrainingInput}. */
     private Sample reusableSample;
-    private Features reusableFeatures;
+    private final FeaturesDecoder featuresDecoder = new FeaturesDecoder();
 
     SampleValidator(ModelConfig model) {
         this(model, InputFormat.AVRO);
@@ -63,12 +64,13 @@ final class SampleValidator {
             return checkJson(value);
         }
         if (Topics.FEATURES_SERDE.writtenWith(value)) {
+            Features row;
             try {
-                reusableFeatures = Topics.FEATURES_SERDE.decode(value, reusableFeatures);
+                row = FeaturesDecoder.current(value) ? featuresDecoder.decode(value)
+                        : Topics.FEATURES_SERDE.decode(value, null);
             } catch (Exception e) {
                 return new Checked(null, "decode", "not a readable Features record: " + e.getMessage(), e);
             }
-            Features row = reusableFeatures;
             List<Double> target = row.getTarget();
             return checkFeatures(row.getValues(), row.getIndices(), row.getSize(), row.getLabel(), target,
                     row.getWeight());
@@ -124,8 +126,14 @@ final class SampleValidator {
             return refused("validate", "record has " + count + " features, the model takes " + inputSize);
         }
         if (indices == null) {
-            for (int i = 0; i < count; i++) {
-                input.features[i] = values.get(i);
+            if (values instanceof PrimitivesArrays.FloatArray floats) {
+                for (int i = 0; i < count; i++) {
+                    input.features[i] = floats.getFloat(i);
+                }
+            } else {
+                for (int i = 0; i < count; i++) {
+                    input.features[i] = values.get(i);
+                }
             }
         } else {
             if (indices.size() != values.size()) {
