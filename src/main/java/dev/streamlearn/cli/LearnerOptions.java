@@ -1,9 +1,9 @@
 package dev.streamlearn.cli;
 
 import dev.streamlearn.kafka.Topics;
-import dev.streamlearn.learner.InputFormat;
 import dev.streamlearn.learner.LearnerConfig;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Learner settings shared by learn and run. */
@@ -36,10 +36,8 @@ final class LearnerOptions {
                     + "0 = never).")
     int checkpointInterval;
 
-    @Option(names = "--input-format", defaultValue = "avro", paramLabel = "avro|json",
-            description = "How training records are written: avro (Sample or Features, single-object encoded) or "
-                    + "json (objects such as {\"features\": [0.1, 2.0], \"label\": 3}) (default: ${DEFAULT-VALUE}).")
-    String inputFormat;
+    @Mixin
+    InputOptions input;
 
     @Option(names = "--state-dir", defaultValue = "data/streams",
             description = "Kafka Streams local state (default: ${DEFAULT-VALUE}).")
@@ -51,6 +49,6 @@ final class LearnerOptions {
                         model.toConfig())
                 .summaryInterval(summaryInterval).snapshotInterval(snapshotInterval).histogramBins(histogramBins)
                 .initFrom(model.initFrom).evaluationInterval(evaluationInterval).checkpointInterval(checkpointInterval)
-                .inputFormat(InputFormat.parse(inputFormat)).build();
+                .inputFormat(input.format()).build();
     }
 }

@@ -37,6 +37,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    InputOptions inputOptions;
+
     @ArgGroup(exclusive = true)
     Start start;
 
@@ -121,7 +124,7 @@ final class ReplayCommand implements Callable<Integer> {
                         + ": it goes on from its own state, not from this run's start");
             }
             LearnerConfig learnerConfig = LearnerConfig.builder(id, topics, config).initFrom(model.initFrom)
-                    .stopOffset(to).startCheckpoint(startCheckpoint).build();
+                    .stopOffset(to).startCheckpoint(startCheckpoint).inputFormat(inputOptions.format()).build();
             System.err.println("replay " + id + ": " + config.describe() + " on " + input + " offsets [" + from + ", "
                     + to + "), summaries to " + topics.monitor().name());
             try (Learner learner = new Learner(cluster.clientProperties(), learnerConfig, stateDir)) {
