@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.streamlearn.data.FeatureTable;
 import dev.streamlearn.data.Mnist;
 import dev.streamlearn.data.MnistFetcher;
+import dev.streamlearn.data.SyntheticStreams;
+import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.diagnosis.Scenario;
 import dev.streamlearn.monitor.DashboardServer;
@@ -76,38 +79,91 @@ class DashboardBrowserTest {
                     .method("GET", HttpRequest.BodyPublishers.ofString("a body")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode());
 
-            assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                    "Debian's chromium and chromium-driver are not installed");
-            ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
-                    "--window-size=1300,1100",
-                    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--user-data-dir=" + profile);
-            ChromeDriverService service = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-            ChromeDriver browser = new ChromeDriver(service, options);
-            try {
-                browser.get(dashboard.uri().toString());
-                JavascriptExecutor js = browser;
-                new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> ((Number) js.executeScript(
-                        "return window.streamlearn.points")).intValue() == 20);
+            inBrowser(dashboard, 20, (browser, js) -> {
                 assertEquals(3L, js.executeScript("return window.streamlearn.charts"));
                 assertEquals(3, browser.findElements(By.cssSelector(".uplot canvas")).size());
-                Number painted = (Number) js.executeScript("const c = document.getElementById('weightHeat');"
-                        + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-                        + "let n = 0; for (let i = 0; i < d.length; i += 4) { if (d[i] !== 255 || d[i + 1] !== 255) n++; }"
-                        + "return n;");
-                assertTrue(painted.intValue() > 1000, "weight heatmap painted pixels: " + painted);
+                assertTrue(painted(js, "weightHeat") > 1000, "weight heatmap painted");
                 String alerts = browser.findElement(By.id("alerts")).getText();
                 assertTrue(alerts.contains("vanishing-gradients warning") && alerts.contains("fix:"), alerts);
                 assertTrue(browser.findElement(By.id("status")).getText().contains("step 2,000"),
                         browser.findElement(By.id("status")).getText());
+                assertTrue(!browser.findElement(By.id("scatterPanel")).isDisplayed(), "no scatter for classes");
                 // For people: what the page looked like, in target/ next to the test reports.
                 Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", "dashboard.png"),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                browser.quit();
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("a regression run (seed004-identity) shows its estimate-vs-target scatter, its MAE and the "
+            + "constant-output alert")
+    void dashboardShowsARegression() throws Exception {
+        Scenario scenario = Scenario.SEED004_IDENTITY;
+        ModelConfig config = scenario.config().build();
+        TrainingLoop loop = new TrainingLoop(new OnlineTrainer(config), TrainingLoop.Cadence.summariesEvery(100),
+                new SummaryFactory("dashboard-test", "identity", 30), () -> null);
+        FeatureTable rows = SyntheticStreams.identity(2_000, 0);
+        TrainingInput input = new TrainingInput(1, 1);
+        input.kind = TrainingInput.Kind.FEATURES;
+        input.numeric = true;
+        input.label = -1;
+        input.weight = 1f;
+        try (DashboardServer dashboard = DashboardServer.start("127.0.0.1:0")) {
+            for (int i = 0; i < rows.count(); i++) {
+                input.features[0] = rows.features()[i][0];
+                input.targets[0] = (float) rows.numbers()[i][0];
+                TrainingLoop.Result result = loop.train(input, 0, i, 0);
+                if (result.summary() != null) {
+                    dashboard.publish(result.summary());
+                }
             }
+            inBrowser(dashboard, 20, (browser, js) -> {
+                assertTrue(browser.findElement(By.id("scatterPanel")).isDisplayed(), "the scatter is shown");
+                assertTrue(painted(js, "scatter") > 300, "scatter painted");
+                String status = browser.findElement(By.id("status")).getText();
+                assertTrue(status.contains("MAE") && !status.contains("NaN"), status);
+                assertTrue(browser.findElement(By.id("alerts")).getText().contains("constant-output warning"),
+                        browser.findElement(By.id("alerts")).getText());
+                Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(),
+                        Path.of("target", "dashboard-regression.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            });
+        }
+    }
+
+    /** Pixels of a canvas that are not white. */
+    private static int painted(JavascriptExecutor js, String canvas) {
+        return ((Number) js.executeScript("const c = document.getElementById('" + canvas + "');"
+                + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                + "let n = 0; for (let i = 0; i < d.length; i += 4) { if (d[i] !== 255 || d[i + 1] !== 255) n++; }"
+                + "return n;")).intValue();
+    }
+
+    /** What a page check does with the browser and its script runner. */
+    private interface PageCheck {
+        void check(ChromeDriver browser, JavascriptExecutor js) throws Exception;
+    }
+
+    /** Opens the dashboard in headless Chromium, waits for its points, and runs the check (skipped without it). */
+    private void inBrowser(DashboardServer dashboard, int points, PageCheck check) throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Debian's chromium and chromium-driver are not installed");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
+                "--window-size=1300,1100",
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        ChromeDriver browser = new ChromeDriver(service, options);
+        try {
+            browser.get(dashboard.uri().toString());
+            JavascriptExecutor js = browser;
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> ((Number) js.executeScript(
+                    "return window.streamlearn.points")).intValue() == points);
+            check.check(browser, js);
+        } finally {
+            browser.quit();
         }
     }
 }
