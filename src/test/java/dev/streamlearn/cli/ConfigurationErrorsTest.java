@@ -66,6 +66,16 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    @DisplayName("a malformed CSV row ends produce before it connects, in one line naming file, line and fault")
+    void malformedCsvRow() throws Exception {
+        Path csv = dir.resolve("rows.csv");
+        Files.writeString(csv, "a,b,label\n1,2,0\n3,x,1\n");
+        Outcome outcome = run(Map.of(), "produce", "--csv", csv.toString(), "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, outcome.exitCode(), outcome.err());
+        assertEquals("streamlearn produce: " + csv + ":3: column 'b' is 'x', expected a number", outcome.err().strip());
+    }
+
+    @Test
     @DisplayName("a value of the wrong type names the option and the value")
     void badValue() {
         Outcome outcome = run(Map.of(), "bench", "--lr", "fast");

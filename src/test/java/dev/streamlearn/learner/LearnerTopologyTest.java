@@ -148,4 +148,65 @@ class LearnerTopologyTest {
         assertEquals(3, dirty.summaries().size());
         assertEquals(12, dirty.summaries().get(2).getRejectedRecords());
     }
+
+    /** Pipes values through a learner of the model and format; returns its summaries and dead letters. */
+    private Result runValues(ModelConfig model, InputFormat format, List<byte[]> values) {
+        LiveModel liveModel = new LiveModel();
+        LearnerConfig learner = LearnerConfig.builder("topology-test", TOPICS, model).evaluationInterval(0)
+                .checkpointInterval(0).inputFormat(format).build();
+        try (TopologyTestDriver driver = new TopologyTestDriver(LearnerTopology.buildTopology(learner,
+                new LearnerServices(liveModel, () -> null, new ListInputReader(List.of()))), properties())) {
+            TestInputTopic<byte[], byte[]> input = driver.createInputTopic(TOPICS.train().name(),
+                    Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+            values.forEach(value -> input.pipeInput(new byte[] {0}, value, INPUT_TIME));
+            List<TrainingSummary> summaries = driver.createOutputTopic(TOPICS.monitor().name(),
+                    Serdes.Long().deserializer(), Topics.SUMMARY_SERDE.deserializer()).readValuesToList();
+            List<DeadLetter> letters = driver.createOutputTopic(TOPICS.deadLetter().name(),
+                    Serdes.Long().deserializer(), Topics.DEAD_LETTER_SERDE.deserializer()).readValuesToList();
+            List<float[]> weights = new ArrayList<>();
+            liveModel.trainer().orElseThrow().network().parameters().forEach(t -> weights.add(t.toArray()));
+            return new Result(summaries, letters, weights, List.of());
+        }
+    }
+
+    @Test
+    @DisplayName("Features records and Samples on one topic, told apart by fingerprint: a regression learns the "
+            + "rows, an image and a wrong-sized row are dead letters (after the last summary), unlabelled rows are "
+            + "counted")
+    void featuresThroughTheTopology() {
+        ModelConfig regression = ModelConfig.preset("M2").layers(List.of(2, 1))
+                .loss(dev.streamlearn.model.Objective.MSE).learningRate(0.05).build();
+        SeededRandom random = new SeededRandom(4);
+        List<byte[]> values = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            float a = (float) random.uniform(-1, 1);
+            float b = (float) random.uniform(-1, 1);
+            values.add(Topics.FEATURES_SERDE.encode(dev.streamlearn.avro.Features.newBuilder()
+                    .setValues(List.of(a, b)).setTarget(i % 30 == 0 ? null : List.of((double) (a - b))).build()));
+        }
+        values.add(Topics.SAMPLE_SERDE.encode(syntheticSample(1, random)));
+        values.add(Topics.FEATURES_SERDE.encode(dev.streamlearn.avro.Features.newBuilder()
+                .setValues(List.of(1f, 2f, 3f)).setTarget(List.of(1.0)).build()));
+        Result result = runValues(regression, InputFormat.AVRO, values);
+        assertEquals(List.of("validate", "validate"), result.deadLetters().stream().map(DeadLetter::getStage).toList());
+        TrainingSummary last = result.summaries().get(result.summaries().size() - 1);
+        assertEquals(last.getLastOffset() / 30 + 1, last.getUnlabelledRecords(), "every 30th row, up to the summary");
+        assertTrue(last.getRegression().getMaeWindow() < 0.1, "learning a - b: " + last.getRegression());
+    }
+
+    @Test
+    @DisplayName("with --input-format json, JSON objects are trained and anything else is a decode dead letter")
+    void jsonThroughTheTopology() {
+        ModelConfig classes = ModelConfig.preset("M2").layers(List.of(2, 2)).build();
+        List<byte[]> values = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            values.add(("{\"features\": [" + (i % 2) + ", 1], \"label\": " + (i % 2) + "}").getBytes());
+        }
+        values.add(Topics.SAMPLE_SERDE.encode(syntheticSample(1, new SeededRandom(1))));
+        Result result = runValues(classes, InputFormat.JSON, values);
+        assertEquals(2, result.summaries().size());
+        assertEquals(1, result.deadLetters().size());
+        assertEquals("decode", result.deadLetters().get(0).getStage());
+        assertTrue(result.summaries().get(1).getAccuracyWindow() > 0.9, result.summaries().get(1).toString());
+    }
 }
