@@ -57,7 +57,10 @@ final class LearnCommand implements Callable<Integer> {
             running.start();
             System.err.println("learner " + config.applicationId() + " training " + config.model().describe()
                     + " on " + config.topics().train().name() + (stopAtEnd ? " up to offset " + end : ""));
-            running.awaitCommitted(admin, stopAtEnd ? end : Long.MAX_VALUE, signal.requested());
+            boolean reachedEnd = running.awaitCommitted(admin, stopAtEnd ? end : Long.MAX_VALUE, signal.requested());
+            if (reachedEnd && !config.publishInterval().isZero()) {
+                running.awaitVersionOfCurrentStep(config.publishInterval().plusSeconds(5));
+            }
             running.close();
             if (running.failure() != null) {
                 System.err.println("learner failed: " + running.failureMessage());

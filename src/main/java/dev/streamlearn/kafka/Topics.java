@@ -28,6 +28,7 @@ public final class Topics {
     public static final String DEAD_LETTER = "learner.dlq";
     public static final String ALERTS = "learner.alerts";
     public static final String CHECKPOINTS = "learner.checkpoints";
+    public static final String MODELS = "learner.models";
 
     public static final AvroSerde<Sample> SAMPLE_SERDE = AvroSerde.of(Sample.class);
     public static final AvroSerde<Features> FEATURES_SERDE = AvroSerde.of(Features.class);
@@ -93,5 +94,13 @@ public final class Topics {
 
     public Topic<Long, Checkpoint> checkpoints() {
         return new Topic<>(outputPrefix + CHECKPOINTS, Serdes.Long(), CHECKPOINT_SERDE);
+    }
+
+    /**
+     * Model versions, keyed by the learner's application id and compacted: the newest version of every learner stays.
+     * A version is a {@link Checkpoint} without learner state: the model that was trained up to its offset.
+     */
+    public Topic<String, Checkpoint> models() {
+        return new Topic<>(outputPrefix + MODELS, Serdes.String(), CHECKPOINT_SERDE);
     }
 }

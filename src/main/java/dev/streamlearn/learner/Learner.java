@@ -141,6 +141,22 @@ public final class Learner implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Waits (up to timeout) until a model version of the live model's current step has been sent to the models topic,
+     * so that a clean stop right after commits it: the last version a stopping learner publishes is its final model.
+     */
+    public boolean awaitVersionOfCurrentStep(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && failure.get() == null) {
+            var trainer = liveModel.trainer();
+            if (trainer.isPresent() && liveModel.versionStep() >= trainer.get().updates()) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
     public boolean isRunning() {
         KafkaStreams.State state = streams.state();
         return state == KafkaStreams.State.CREATED || state.isRunningOrRebalancing();

@@ -5,6 +5,7 @@ import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.ModelSnapshot;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * What a learner needs besides Kafka's own client settings.
@@ -22,17 +23,20 @@ import java.nio.file.Path;
  * @param stopOffset input records at or after this offset are left alone (a replay's --to-offset)
  * @param startCheckpoint a checkpoint to start from instead of a fresh model (a replay from a checkpoint), or null
  * @param inputFormat how the training topic's records are written
+ * @param publishInterval a model version to the models topic this often (wall time) when the model has changed, and
+ *                        when the record before the stop offset has been trained; zero = never
  */
 public record LearnerConfig(String applicationId, Topics topics, ModelConfig model, int summaryInterval,
                             int snapshotInterval, int histogramBins, Path initFrom, int evaluationInterval,
                             int checkpointInterval, long stopOffset, Checkpoint startCheckpoint,
-                            InputFormat inputFormat) {
+                            InputFormat inputFormat, Duration publishInterval) {
 
     public static final int DEFAULT_SUMMARY_INTERVAL = 100;
     public static final int DEFAULT_SNAPSHOT_INTERVAL = 10_000;
     public static final int DEFAULT_HISTOGRAM_BINS = 30;
     public static final int DEFAULT_EVALUATION_INTERVAL = 10_000;
     public static final int DEFAULT_CHECKPOINT_INTERVAL = 10_000;
+    public static final Duration DEFAULT_PUBLISH_INTERVAL = Duration.ofSeconds(1);
     /** Room in a checkpoint record for what it holds besides the snapshot: learner state, configuration, names. */
     static final int LEARNER_STATE_ALLOWANCE = 1024 * 1024;
 
@@ -59,6 +63,7 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         private long stopOffset = Long.MAX_VALUE;
         private Checkpoint startCheckpoint;
         private InputFormat inputFormat = InputFormat.AVRO;
+        private Duration publishInterval = DEFAULT_PUBLISH_INTERVAL;
 
         private Builder(String applicationId, Topics topics, ModelConfig model) {
             this.applicationId = applicationId;
@@ -111,9 +116,15 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
             return this;
         }
 
+        public Builder publishInterval(Duration value) {
+            publishInterval = value;
+            return this;
+        }
+
         public LearnerConfig build() {
             return new LearnerConfig(applicationId, topics, model, summaryInterval, snapshotInterval, histogramBins,
-                    initFrom, evaluationInterval, checkpointInterval, stopOffset, startCheckpoint, inputFormat);
+                    initFrom, evaluationInterval, checkpointInterval, stopOffset, startCheckpoint, inputFormat,
+                    publishInterval);
         }
     }
 
@@ -142,6 +153,9 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
                     + "here (the learner keeps its whole state in one record); use fewer or narrower layers, or an "
                     + "optimiser that keeps fewer copies of the weights (" + model.optimizer().name() + " keeps "
                     + model.optimizer().stateCopies() + ")");
+        }
+        if (publishInterval == null || publishInterval.isNegative()) {
+            throw new IllegalArgumentException("publish interval is " + publishInterval + ", expected >= 0 (0 = never)");
         }
         if (histogramBins <= 0) {
             throw new IllegalArgumentException("histogram bins is " + histogramBins + ", expected > 0");

@@ -14,7 +14,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * samples (raw bytes) -> train (one SGD step each, model in a changelogged store) -> summaries | alerts |
- * checkpoints | dead letters.
+ * checkpoints | model versions | dead letters.
  */
 public final class LearnerTopology {
     static final String MODEL_STORE = "model";
@@ -24,6 +24,13 @@ public final class LearnerTopology {
     static final String DEAD_LETTER_SINK = "dead-letters";
     static final String ALERT_SINK = "alerts";
     static final String CHECKPOINT_SINK = "checkpoints";
+    static final String MODEL_SINK = "models";
+
+    /** The processor's outputs are keyed by step or offset (a Long), and model versions by application id. */
+    private static final Serializer<Object> LONG_KEYS = (topic, key) -> Serdes.Long().serializer()
+            .serialize(topic, (Long) key);
+    private static final Serializer<Object> STRING_KEYS = (topic, key) -> Serdes.String().serializer()
+            .serialize(topic, (String) key);
 
     private LearnerTopology() {
     }
@@ -40,13 +47,15 @@ public final class LearnerTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MODEL_STORE),
                         Serdes.String(), Serdes.ByteArray())
                 .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(Topics.MAX_RECORD_BYTES))), PROCESSOR);
-        topology.addSink(SUMMARY_SINK, topics.monitor().name(), Serdes.Long().serializer(),
+        topology.addSink(SUMMARY_SINK, topics.monitor().name(), LONG_KEYS,
                 valueSerializer(TrainingSummary.class, Topics.SUMMARY_SERDE.serializer()), PROCESSOR);
-        topology.addSink(ALERT_SINK, topics.alerts().name(), Serdes.Long().serializer(),
+        topology.addSink(ALERT_SINK, topics.alerts().name(), LONG_KEYS,
                 valueSerializer(Alert.class, Topics.ALERT_SERDE.serializer()), PROCESSOR);
-        topology.addSink(CHECKPOINT_SINK, topics.checkpoints().name(), Serdes.Long().serializer(),
+        topology.addSink(CHECKPOINT_SINK, topics.checkpoints().name(), LONG_KEYS,
                 valueSerializer(Checkpoint.class, Topics.CHECKPOINT_SERDE.serializer()), PROCESSOR);
-        topology.addSink(DEAD_LETTER_SINK, topics.deadLetter().name(), Serdes.Long().serializer(),
+        topology.addSink(MODEL_SINK, topics.models().name(), STRING_KEYS,
+                valueSerializer(Checkpoint.class, Topics.CHECKPOINT_SERDE.serializer()), PROCESSOR);
+        topology.addSink(DEAD_LETTER_SINK, topics.deadLetter().name(), LONG_KEYS,
                 valueSerializer(DeadLetter.class, Topics.DEAD_LETTER_SERDE.serializer()), PROCESSOR);
         return topology;
     }

@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 public final class LiveModel {
     private volatile OnlineTrainer trainer;
     private volatile Supplier<Progress> progress;
+    private volatile long versionStep = -1;
 
     /**
      * What became of the records besides the steps, since training began, and the alerts active now.
@@ -33,6 +34,15 @@ public final class LiveModel {
 
     public Optional<OnlineTrainer> trainer() {
         return Optional.ofNullable(trainer);
+    }
+
+    void versionSent(long step) {
+        versionStep = step;
+    }
+
+    /** The step of the last model version sent to the models topic (committed with the next commit), or -1. */
+    public long versionStep() {
+        return versionStep;
     }
 
     public Optional<Progress> progress() {

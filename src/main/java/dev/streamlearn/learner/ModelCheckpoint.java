@@ -23,11 +23,18 @@ final class ModelCheckpoint {
     }
 
     static Checkpoint take(String applicationId, String topic, int partition, long nextOffset, TrainingLoop loop) {
-        OnlineTrainer trainer = loop.trainer();
+        Checkpoint checkpoint = version(applicationId, topic, partition, nextOffset, loop.trainer());
+        checkpoint.setLearnerState(loop.state());
+        return checkpoint;
+    }
+
+    /** A model version: the model alone (no learner state), as serving needs it. */
+    static Checkpoint version(String applicationId, String topic, int partition, long nextOffset,
+                              OnlineTrainer trainer) {
         return Checkpoint.newBuilder().setApplicationId(applicationId).setStep(trainer.updates()).setInputTopic(topic)
                 .setInputPartition(partition).setNextOffset(nextOffset).setTakenAt(Instant.now())
                 .setModelConfig(ModelSnapshot.configJson(trainer.config()))
-                .setSnapshot(ByteBuffer.wrap(ModelSnapshot.write(trainer))).setLearnerState(loop.state()).build();
+                .setSnapshot(ByteBuffer.wrap(ModelSnapshot.write(trainer))).setLearnerState(null).build();
     }
 
     static byte[] toBytes(Checkpoint checkpoint) {

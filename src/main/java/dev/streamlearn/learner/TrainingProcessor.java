@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.OptionalLong;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -29,7 +30,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * committed with them. The learner's state is a function of the input offsets alone, however often the process died,
  * and it is current before any new record arrives.
  */
-final class TrainingProcessor implements Processor<byte[], byte[], Long, SpecificRecord> {
+final class TrainingProcessor implements Processor<byte[], byte[], Object, SpecificRecord> {
     static {
         AvroTrust.install();
     }
@@ -39,13 +40,15 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
     private final LearnerConfig config;
     private final LearnerServices services;
     private final SummaryFactory summaries;
-    private ProcessorContext<Long, SpecificRecord> context;
+    private ProcessorContext<Object, SpecificRecord> context;
     private KeyValueStore<String, byte[]> store;
     private RecordTrainer trainer;
     /** The next input offset the model has not seen, or -1 while a fresh model waits for its first record. */
     private long nextOffset;
     /** Whether the model is known to hold every committed record (a restored one may still have to catch up). */
     private boolean caughtUp;
+    /** The step of the last model version sent, so an unchanged model is not sent again. */
+    private long publishedStep = -1;
 
     TrainingProcessor(LearnerConfig config, LearnerServices services) {
         this.config = config;
@@ -55,7 +58,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
     }
 
     @Override
-    public void init(ProcessorContext<Long, SpecificRecord> processorContext) {
+    public void init(ProcessorContext<Object, SpecificRecord> processorContext) {
         this.context = processorContext;
         this.store = processorContext.getStateStore(LearnerTopology.MODEL_STORE);
         String topic = config.topics().train().name();
@@ -84,6 +87,28 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
             caughtUp = false;
         }
         services.liveModel().publish(loop.trainer(), loop::progress);
+        if (!config.publishInterval().isZero()) {
+            processorContext.schedule(config.publishInterval(), PunctuationType.WALL_CLOCK_TIME,
+                    now -> publishVersion());
+        }
+    }
+
+    /**
+     * Sends the model as it is now to the models topic, keyed by application id, when it has changed since the last
+     * version: from a punctuation or a record, so in the transaction that commits the records it has trained on, and a
+     * version is always a model the learner really had.
+     */
+    private void publishVersion() {
+        OnlineTrainer model = trainer.loop().trainer();
+        if (nextOffset < 0 || model.updates() == publishedStep) {
+            return;
+        }
+        context.forward(new Record<Object, SpecificRecord>(config.applicationId(),
+                ModelCheckpoint.version(config.applicationId(), config.topics().train().name(),
+                        context.taskId().partition(), nextOffset, model), context.currentSystemTimeMs()),
+                LearnerTopology.MODEL_SINK);
+        publishedStep = model.updates();
+        services.liveModel().versionSent(publishedStep);
     }
 
     private TrainingLoop restore(Checkpoint checkpoint) {
@@ -141,6 +166,9 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
         }
         nextOffset = offset + 1;
         send(emission);
+        if (nextOffset == config.stopOffset() && !config.publishInterval().isZero()) {
+            publishVersion();
+        }
     }
 
     /** Re-applies, without output, the committed input from the model's next offset up to {@code to}. */
@@ -163,7 +191,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], Long, Specifi
         }
         long now = context.currentSystemTimeMs();
         for (RecordTrainer.Forward forward : emission.forwards()) {
-            context.forward(new Record<>(forward.key(), forward.value(), now), forward.sink());
+            context.forward(new Record<Object, SpecificRecord>(forward.key(), forward.value(), now), forward.sink());
         }
         if (emission.storeCheckpoint() != null) {
             store.put(CHECKPOINT_KEY, emission.storeCheckpoint());

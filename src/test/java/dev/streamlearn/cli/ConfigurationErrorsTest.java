@@ -76,6 +76,15 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    @DisplayName("a publish interval without a unit is refused naming the option and what it takes")
+    void publishIntervalNeedsAUnit() {
+        Outcome outcome = run(Map.of(), "learn", "--publish-every", "5", "--print-config");
+        assertEquals(2, outcome.exitCode(), outcome.err());
+        assertEquals("streamlearn learn: --publish-every is '5', expected a duration such as 500ms, 1s or 2m, or 0",
+                outcome.err().strip());
+    }
+
+    @Test
     @DisplayName("a value of the wrong type names the option and the value")
     void badValue() {
         Outcome outcome = run(Map.of(), "bench", "--lr", "fast");

@@ -8,6 +8,7 @@ import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.model.BitwiseAssertions;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.SeededRandom;
 import java.nio.ByteBuffer;
@@ -208,5 +209,47 @@ class LearnerTopologyTest {
         assertEquals(1, result.deadLetters().size());
         assertEquals("decode", result.deadLetters().get(0).getStage());
         assertTrue(result.summaries().get(1).getAccuracyWindow() > 0.9, result.summaries().get(1).toString());
+    }
+
+    @Test
+    @DisplayName("model versions: one per publish interval while the model changes, none while it does not, each the "
+            + "live model of its step bit for bit, keyed by application id; a replay's last record publishes its model")
+    void modelVersions() {
+        LiveModel liveModel = new LiveModel();
+        LearnerConfig learner = LearnerConfig.builder("topology-test", TOPICS, ModelConfig.preset("M2").build())
+                .evaluationInterval(0).checkpointInterval(0).publishInterval(java.time.Duration.ofSeconds(1))
+                .stopOffset(250).build();
+        try (TopologyTestDriver driver = new TopologyTestDriver(LearnerTopology.buildTopology(learner,
+                new LearnerServices(liveModel, () -> null, new ListInputReader(List.of()))), properties())) {
+            TestInputTopic<byte[], byte[]> input = driver.createInputTopic(TOPICS.train().name(),
+                    Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+            TestOutputTopic<String, dev.streamlearn.avro.Checkpoint> versions = driver.createOutputTopic(
+                    TOPICS.models().name(), Serdes.String().deserializer(), Topics.CHECKPOINT_SERDE.deserializer());
+            SeededRandom random = new SeededRandom(2);
+            List<Long> steps = new ArrayList<>();
+            for (int batch = 0; batch < 3; batch++) {
+                for (int i = 0; i < 70; i++) {
+                    input.pipeInput(new byte[] {0}, Topics.SAMPLE_SERDE.encode(syntheticSample(batch * 70 + i, random)),
+                            INPUT_TIME);
+                }
+                driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+                driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+                for (TestRecord<String, dev.streamlearn.avro.Checkpoint> version : versions.readRecordsToList()) {
+                    assertEquals("topology-test", version.key());
+                    assertEquals(version.value().getStep(), version.value().getNextOffset());
+                    assertEquals(null, version.value().getLearnerState());
+                    BitwiseAssertions.assertSameModel(liveModel.trainer().orElseThrow(),
+                            CheckpointReader.restore(version.value()));
+                    steps.add(version.value().getStep());
+                }
+            }
+            assertEquals(List.of(70L, 140L, 210L), steps, "one version per interval with changes, none without");
+            for (int i = 210; i < 260; i++) {
+                input.pipeInput(new byte[] {0}, Topics.SAMPLE_SERDE.encode(syntheticSample(i, random)), INPUT_TIME);
+            }
+            List<dev.streamlearn.avro.Checkpoint> last = versions.readValuesToList();
+            assertEquals(List.of(250L), last.stream().map(dev.streamlearn.avro.Checkpoint::getStep).toList(),
+                    "the replay's end publishes its final model without waiting for the clock");
+        }
     }
 }

@@ -78,7 +78,7 @@ class TrainingProcessorTest {
         return ModelCheckpoint.take(config.applicationId(), TOPIC, 0, next, loop);
     }
 
-    private static KeyValueStore<String, byte[]> store(MockProcessorContext<Long, SpecificRecord> context) {
+    private static KeyValueStore<String, byte[]> store(MockProcessorContext<Object, SpecificRecord> context) {
         KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(LearnerTopology.MODEL_STORE), Serdes.String(), Serdes.ByteArray())
                 .withLoggingDisabled().build();
@@ -88,7 +88,7 @@ class TrainingProcessorTest {
     }
 
     /** A processor initialised on a model store holding {@code stored} (or nothing), over the reader's input. */
-    private static TrainingProcessor processor(MockProcessorContext<Long, SpecificRecord> context, LearnerConfig config,
+    private static TrainingProcessor processor(MockProcessorContext<Object, SpecificRecord> context, LearnerConfig config,
                                                byte[] stored, InputReader reader, LiveModel live) {
         KeyValueStore<String, byte[]> store = store(context);
         if (stored != null) {
@@ -99,7 +99,7 @@ class TrainingProcessorTest {
         return processor;
     }
 
-    private static void process(TrainingProcessor processor, MockProcessorContext<Long, SpecificRecord> context,
+    private static void process(TrainingProcessor processor, MockProcessorContext<Object, SpecificRecord> context,
                                 List<InputRecord> records) {
         context.setCurrentSystemTimeMs(1_000_000);
         for (InputRecord record : records) {
@@ -115,14 +115,14 @@ class TrainingProcessorTest {
         LearnerConfig config = config(M2);
         List<InputRecord> input = records(250);
 
-        MockProcessorContext<Long, SpecificRecord> context = new MockProcessorContext<>();
+        MockProcessorContext<Object, SpecificRecord> context = new MockProcessorContext<>();
         LiveModel live = new LiveModel();
         TrainingProcessor processor = processor(context, config,
                 ModelCheckpoint.toBytes(checkpointAfter(config, input, 100)), new ListInputReader(input), live);
 
         process(processor, context, input.subList(199, 200));
 
-        List<MockProcessorContext.CapturedForward<? extends Long, ? extends SpecificRecord>> sent = context.forwarded();
+        List<MockProcessorContext.CapturedForward<? extends Object, ? extends SpecificRecord>> sent = context.forwarded();
         assertEquals(1, sent.size(), sent.toString());
         assertEquals(LearnerTopology.SUMMARY_SINK, sent.get(0).childName().orElseThrow());
         assertEquals(200, ((TrainingSummary) sent.get(0).record().value()).getLastStep());
@@ -136,7 +136,7 @@ class TrainingProcessorTest {
     void catchUpAtStart() throws Exception {
         LearnerConfig config = config(M2);
         List<InputRecord> input = records(250);
-        MockProcessorContext<Long, SpecificRecord> context = new MockProcessorContext<>();
+        MockProcessorContext<Object, SpecificRecord> context = new MockProcessorContext<>();
         LiveModel live = new LiveModel();
         processor(context, config, ModelCheckpoint.toBytes(checkpointAfter(config, input, 100)),
                 new ListInputReader(input, OptionalLong.of(180)), live);
@@ -175,18 +175,18 @@ class TrainingProcessorTest {
         for (int offset = 13; offset < input.size(); offset += 37) {
             input.set(offset, new InputRecord(null, new byte[] {9, 9}, TOPIC, 0, offset, offset));
         }
-        MockProcessorContext<Long, SpecificRecord> uninterruptedContext = new MockProcessorContext<>();
+        MockProcessorContext<Object, SpecificRecord> uninterruptedContext = new MockProcessorContext<>();
         process(processor(uninterruptedContext, config, null, new ListInputReader(input), new LiveModel()),
                 uninterruptedContext, input);
         List<String> uninterrupted = outputs(uninterruptedContext);
 
-        MockProcessorContext<Long, SpecificRecord> before = new MockProcessorContext<>();
+        MockProcessorContext<Object, SpecificRecord> before = new MockProcessorContext<>();
         process(processor(before, config, null, new ListInputReader(input), new LiveModel()), before,
                 input.subList(0, 1_450));
         byte[] stored = ((KeyValueStore<String, byte[]>) before.getStateStore(LearnerTopology.MODEL_STORE))
                 .get(TrainingProcessor.CHECKPOINT_KEY);
         assertEquals(1_000, ModelCheckpoint.fromBytes(stored, "processor-test", TOPIC, 0).getNextOffset());
-        MockProcessorContext<Long, SpecificRecord> after = new MockProcessorContext<>();
+        MockProcessorContext<Object, SpecificRecord> after = new MockProcessorContext<>();
         process(processor(after, config, stored, new ListInputReader(input, OptionalLong.of(1_450)), new LiveModel()),
                 after, input.subList(1_450, input.size()));
         List<String> restarted = new ArrayList<>(outputs(before));
@@ -199,7 +199,7 @@ class TrainingProcessorTest {
     }
 
     /** Each forwarded record as its sink, key and value, the wall-clock fields blanked. */
-    private static List<String> outputs(MockProcessorContext<Long, SpecificRecord> context) {
+    private static List<String> outputs(MockProcessorContext<Object, SpecificRecord> context) {
         List<String> outputs = new ArrayList<>();
         for (var forward : context.forwarded()) {
             SpecificRecord value = forward.record().value();
@@ -221,7 +221,7 @@ class TrainingProcessorTest {
         ModelConfig snapshotModel = ModelConfig.preset("M2").layers(List.of(784, 3)).build();
         LearnerConfig config = config(M2);
         LearnerConfig snapshotConfig = config(snapshotModel);
-        MockProcessorContext<Long, SpecificRecord> context = new MockProcessorContext<>();
+        MockProcessorContext<Object, SpecificRecord> context = new MockProcessorContext<>();
         LiveModel live = new LiveModel();
         TrainingProcessor processor = processor(context, config,
                 ModelCheckpoint.toBytes(checkpointAfter(snapshotConfig, List.of(), 0)), new ListInputReader(List.of()),
@@ -239,7 +239,7 @@ class TrainingProcessorTest {
     void ownFailureNamesTheRecord() {
         LearnerConfig config = LearnerConfig.builder("processor-test", TOPICS, ModelConfig.preset("M2").build())
                 .evaluationInterval(100).checkpointInterval(0).build();
-        MockProcessorContext<Long, SpecificRecord> context = new MockProcessorContext<>();
+        MockProcessorContext<Object, SpecificRecord> context = new MockProcessorContext<>();
         store(context);
         TrainingProcessor processor = new TrainingProcessor(config, new LearnerServices(new LiveModel(), () -> {
             throw new IllegalStateException("held-out set unreadable");
