@@ -89,6 +89,17 @@ public final class Network {
         }
     }
 
+    /**
+     * The head's answer for one input, without learning (see {@link Objective}): class probabilities, or a numeric
+     * head's estimates. It runs on the network's own buffers, so callers take turns.
+     */
+    public float[] answer(float[] values) {
+        setInput(values, 0);
+        forward();
+        DenseLayer output = layers.get(layers.size() - 1);
+        return objective.answer(output.preActivation, output.fanOut, (float) config.outputScale());
+    }
+
     /** Adds the input last loaded to the standardisation statistics, once its step has been applied. */
     void observeInput() {
         if (standardiser != null) {

@@ -67,6 +67,38 @@ public enum Objective {
         return (float) (loss / n);
     }
 
+    /**
+     * What the head answers for output z (first n elements), without learning: the estimates s z of a numeric head,
+     * class probabilities (softmax, or the sigmoid of each output), or the raw outputs of identity-mse.
+     */
+    float[] answer(FloatTensor z, int n, float scale) {
+        float[] answer = new float[n];
+        if (this == SOFTMAX_CROSS_ENTROPY || this == SOFTMAX_MSE) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                max = Math.max(max, z.get(i));
+            }
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                answer[i] = (float) FastMath.exp(z.get(i) - max);
+                sum += answer[i];
+            }
+            for (int i = 0; i < n; i++) {
+                answer[i] = (float) (answer[i] / sum);
+            }
+            return answer;
+        }
+        for (int i = 0; i < n; i++) {
+            float value = z.get(i);
+            answer[i] = switch (this) {
+                case SIGMOID_CROSS_ENTROPY, SIGMOID_MSE, DOUBLE_SIGMOID -> Activation.sigmoid(value);
+                case MSE, HUBER -> scale * value;
+                default -> value;
+            };
+        }
+        return answer;
+    }
+
     /** Whether this head has a single output scoring one class against the rest. */
     public boolean isBinary() {
         return this == SIGMOID_CROSS_ENTROPY || this == DOUBLE_SIGMOID;

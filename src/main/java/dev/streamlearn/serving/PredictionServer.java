@@ -1,0 +1,212 @@
+package dev.streamlearn.serving;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.streamlearn.model.ModelConfig;
+import dev.streamlearn.model.ModelSnapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Predictions over HTTP from the version being served: {@code POST /predict} with a JSON object
+ * ({@code {"features": [...]}}, or {@code {"pixels": [...]}} of 0-255 for an image model) or an array of them, answered
+ * per object with {@code {"class", "probabilities", "step"}} (a binary head: {@code "positive"} and
+ * {@code "probability"}; a numeric head: {@code "value"}); {@code GET /model}: the version's learner, step, age and
+ * config. A malformed body or a wrong feature count is a 400 with the reason, a body over {@link #MAX_BODY_BYTES} a
+ * 413, no version yet a 503.
+ */
+public final class PredictionServer implements AutoCloseable {
+    /** Requests larger than this are refused before they are read whole. */
+    public static final int MAX_BODY_BYTES = 1 << 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final Supplier<Optional<ServedModel>> models;
+
+    private PredictionServer(HttpServer server, Supplier<Optional<ServedModel>> models) {
+        this.server = server;
+        this.models = models;
+        server.createContext("/predict", this::predict);
+        server.createContext("/model", this::model);
+        server.start();
+    }
+
+    /** Listens on host:port (port 0 for any free port) and answers from whatever version the supplier gives. */
+    public static PredictionServer start(String address, Supplier<Optional<ServedModel>> models) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--http is '" + address + "', expected HOST:PORT such as "
+                    + "127.0.0.1:8090");
+        }
+        try {
+            return new PredictionServer(HttpServer.create(new InetSocketAddress(address.substring(0, colon),
+                    Integer.parseInt(address.substring(colon + 1))), 64), models);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--http is '" + address + "': the port is not a number", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    public URI uri() {
+        InetSocketAddress address = server.getAddress();
+        return URI.create("http://" + address.getHostString() + ":" + address.getPort() + "/");
+    }
+
+    /** A request that cannot be answered, with its status and reason. */
+    private static final class Refusal extends Exception {
+        final int status;
+
+        Refusal(int status, String reason) {
+            super(reason);
+            this.status = status;
+        }
+    }
+
+    private void predict(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            try {
+                if (!exchange.getRequestMethod().equals("POST")) {
+                    throw new Refusal(405, "POST a JSON object or array to /predict");
+                }
+                ServedModel model = models.get().orElseThrow(() -> new Refusal(503, "no model version yet"));
+                JsonNode body = body(exchange);
+                JsonNode answer;
+                if (body.isArray()) {
+                    ArrayNode answers = JSON.createArrayNode();
+                    for (JsonNode request : body) {
+                        answers.add(answer(model, request));
+                    }
+                    answer = answers;
+                } else {
+                    answer = answer(model, body);
+                }
+                send(exchange, 200, answer);
+            } catch (Refusal refusal) {
+                send(exchange, refusal.status, JSON.createObjectNode().put("error", refusal.getMessage()));
+            }
+        }
+    }
+
+    private void model(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Optional<ServedModel> model = models.get();
+            if (model.isEmpty()) {
+                send(exchange, 503, JSON.createObjectNode().put("error", "no model version yet"));
+                return;
+            }
+            ServedModel served = model.get();
+            ObjectNode about = JSON.createObjectNode().put("learner", served.learner()).put("step", served.step())
+                    .put("publishedAt", served.publishedAt().toString())
+                    .put("ageMillis", Instant.now().toEpochMilli() - served.publishedAt().toEpochMilli());
+            about.set("config", JSON.readTree(ModelSnapshot.configJson(served.config())));
+            send(exchange, 200, about);
+        }
+    }
+
+    private static JsonNode body(HttpExchange exchange) throws IOException, Refusal {
+        byte[] bytes;
+        try (InputStream in = exchange.getRequestBody()) {
+            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new Refusal(413, "the body is over " + MAX_BODY_BYTES + " bytes");
+        }
+        try {
+            JsonNode body = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
+            if (body == null || !(body.isObject() || body.isArray())) {
+                throw new Refusal(400, "the body is not a JSON object or array");
+            }
+            return body;
+        } catch (JsonProcessingException e) {
+            throw new Refusal(400, "the body is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** One object's answer from the model. */
+    static JsonNode answer(ServedModel model, JsonNode request) throws Refusal {
+        ModelConfig config = model.config();
+        float[] input = input(request, config.inputSize());
+        float[] answer = model.answer(input);
+        ObjectNode result = JSON.createObjectNode();
+        if (config.loss().isNumeric()) {
+            if (answer.length == 1) {
+                result.put("value", answer[0]);
+            } else {
+                ArrayNode values = result.putArray("value");
+                for (float value : answer) {
+                    values.add(value);
+                }
+            }
+        } else if (config.loss().isBinary()) {
+            result.put("positive", answer[0] > 0.5f).put("probability", answer[0]);
+        } else {
+            int best = 0;
+            ArrayNode probabilities = result.putArray("probabilities");
+            for (int i = 0; i < answer.length; i++) {
+                probabilities.add(answer[i]);
+                if (answer[i] > answer[best]) {
+                    best = i;
+                }
+            }
+            result.put("class", best);
+        }
+        return result.put("step", model.step());
+    }
+
+    private static float[] input(JsonNode request, int inputSize) throws Refusal {
+        if (!request.isObject()) {
+            throw new Refusal(400, "each request is a JSON object with \"features\" or \"pixels\"");
+        }
+        boolean pixels = request.has("pixels");
+        JsonNode values = request.get(pixels ? "pixels" : "features");
+        if (values == null || !values.isArray()) {
+            throw new Refusal(400, "no \"features\" (or \"pixels\") array");
+        }
+        if (values.size() != inputSize) {
+            throw new Refusal(400, "the request has " + values.size() + (pixels ? " pixels" : " features")
+                    + ", the model takes " + inputSize);
+        }
+        float[] input = new float[inputSize];
+        for (int i = 0; i < inputSize; i++) {
+            JsonNode value = values.get(i);
+            if (!value.isNumber() || !Float.isFinite(value.floatValue())) {
+                throw new Refusal(400, (pixels ? "pixel " : "feature ") + i + " is " + value
+                        + ", expected a finite number");
+            }
+            if (pixels && (value.intValue() < 0 || value.intValue() > 255 || !value.canConvertToInt())) {
+                throw new Refusal(400, "pixel " + i + " is " + value + ", expected 0 to 255");
+            }
+            input[i] = pixels ? value.intValue() * (1f / 255f) : value.floatValue();
+        }
+        return input;
+    }
+
+    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
