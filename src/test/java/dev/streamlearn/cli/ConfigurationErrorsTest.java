@@ -195,7 +195,7 @@ class ConfigurationErrorsTest {
     void help() {
         java.util.Set<String> commands = StreamlearnCommand.commandLine().getSubcommands().keySet();
         assertEquals(java.util.Set.of("data", "broker", "produce", "learn", "monitor", "run", "replay", "export",
-                "topics", "bench"), commands);
+                "topics", "bench", "serve"), commands);
         assertEquals(0, run(Map.of(), "--help").exitCode());
         for (String command : commands) {
             assertEquals(0, run(Map.of(), command, "--help").exitCode(), command);
