@@ -62,7 +62,7 @@ final class MonitorCommand implements Callable<Integer> {
             if (http == null) {
                 consumer.run(printer);
             } else {
-                try (DashboardServer dashboard = DashboardServer.start(http)) {
+                try (DashboardServer dashboard = DashboardServer.start(HttpAddress.parse(http))) {
                     System.err.println("dashboard at " + dashboard.uri() + " (metrics at " + dashboard.uri()
                             + "metrics)");
                     consumer.run(printer.andThen(dashboard::publish));

@@ -205,11 +205,12 @@ final class RunCommand implements Callable<Integer> {
         if ("off".equalsIgnoreCase(http)) {
             return null;
         }
+        java.net.InetSocketAddress address = HttpAddress.parse(http);
         DashboardServer dashboard;
         try {
-            dashboard = DashboardServer.start(http);
+            dashboard = DashboardServer.start(address);
         } catch (java.io.UncheckedIOException busy) {
-            dashboard = DashboardServer.start(http.substring(0, http.lastIndexOf(':')) + ":0");
+            dashboard = DashboardServer.start(new java.net.InetSocketAddress(address.getHostString(), 0));
         }
         System.err.println("dashboard at " + dashboard.uri() + " (Prometheus metrics at " + dashboard.uri()
                 + "metrics)");

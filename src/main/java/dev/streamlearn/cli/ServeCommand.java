@@ -31,6 +31,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        java.net.InetSocketAddress address = HttpAddress.parse(http);
         if (kafka.printedConfig()) {
             return 0;
         }
@@ -41,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             try (ModelFollower follower = new ModelFollower(cluster.clientProperties(), kafka.topics().models(),
                     learner, pin);
-                 PredictionServer server = PredictionServer.start(http, follower::current)) {
+                 PredictionServer server = PredictionServer.start(address, follower::current)) {
                 System.err.println("serving " + (learner == null ? "the learner" : learner) + "'s model versions"
                         + (pin >= 0 ? " (step " + pin + " only)" : "") + " from " + kafka.topics().models().name()
                         + " at " + server.uri() + "predict");

@@ -229,10 +229,8 @@ public final class Catalogue {
                 return OptionalInt.empty();
             }
         }
-        double[] emas = history.lastLossEmas((int) STALLED_SUMMARIES.value());
-        boolean notImproving = emas.length == (int) STALLED_SUMMARIES.value()
-                && emas[emas.length - 1] > emas[0] * (1 - STALLED_IMPROVEMENT.value());
-        return notImproving ? OptionalInt.of(0) : OptionalInt.empty();
+        return lossEmaStalls(history, STALLED_IMPROVEMENT, STALLED_SUMMARIES) ? OptionalInt.of(0)
+                : OptionalInt.empty();
     }
 
     private static OptionalInt unstableLoss(TrainingSummary summary, SummaryHistory history) {
@@ -243,16 +241,21 @@ public final class Catalogue {
         return farAboveGuessing || aboveGuessing ? OptionalInt.of(0) : OptionalInt.empty();
     }
 
+    /** Whether the loss EMA improved by less than {@code improvement} over the last {@code summaries} summaries. */
+    private static boolean lossEmaStalls(SummaryHistory history, Threshold improvement, Threshold summaries) {
+        double[] emas = history.lastLossEmas((int) summaries.value());
+        return emas.length == (int) summaries.value()
+                && emas[emas.length - 1] > emas[0] * (1 - improvement.value());
+    }
+
     private static OptionalInt constantOutput(TrainingSummary summary, SummaryHistory history) {
         if (summary.getRegression() == null || !(summary.getRegression().getTargetStd() > 0)) {
             return OptionalInt.empty();
         }
         boolean constant = summary.getRegression().getEstimateStd()
                 < CONSTANT_SPREAD.value() * summary.getRegression().getTargetStd();
-        double[] emas = history.lastLossEmas((int) CONSTANT_SUMMARIES.value());
-        boolean notFalling = emas.length == (int) CONSTANT_SUMMARIES.value()
-                && emas[emas.length - 1] > emas[0] * (1 - CONSTANT_IMPROVEMENT.value());
-        return constant && notFalling ? OptionalInt.of(0) : OptionalInt.empty();
+        return constant && lossEmaStalls(history, CONSTANT_IMPROVEMENT, CONSTANT_SUMMARIES) ? OptionalInt.of(0)
+                : OptionalInt.empty();
     }
 
     /**

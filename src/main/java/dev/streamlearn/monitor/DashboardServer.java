@@ -63,19 +63,11 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     /**
-     * @param address host:port to listen on, such as 127.0.0.1:8080 (port 0 for any free port)
+     * @param address where to listen, such as 127.0.0.1:8080 (port 0 for any free port)
      */
-    public static DashboardServer start(String address) {
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("--http is '" + address + "', expected HOST:PORT such as "
-                    + "127.0.0.1:8080");
-        }
+    public static DashboardServer start(InetSocketAddress address) {
         try {
-            return new DashboardServer(HttpServer.create(new InetSocketAddress(address.substring(0, colon),
-                    Integer.parseInt(address.substring(colon + 1))), 16));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--http is '" + address + "': the port is not a number", e);
+            return new DashboardServer(HttpServer.create(address, 16));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + address + ": " + e.getMessage(), e);
         }

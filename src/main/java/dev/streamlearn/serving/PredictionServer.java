@@ -45,18 +45,10 @@ public final class PredictionServer implements AutoCloseable {
         server.start();
     }
 
-    /** Listens on host:port (port 0 for any free port) and answers from whatever version the supplier gives. */
-    public static PredictionServer start(String address, Supplier<Optional<ServedModel>> models) {
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("--http is '" + address + "', expected HOST:PORT such as "
-                    + "127.0.0.1:8090");
-        }
+    /** Listens there (port 0 for any free port) and answers from whatever version the supplier gives. */
+    public static PredictionServer start(InetSocketAddress address, Supplier<Optional<ServedModel>> models) {
         try {
-            return new PredictionServer(HttpServer.create(new InetSocketAddress(address.substring(0, colon),
-                    Integer.parseInt(address.substring(colon + 1))), 64), models);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--http is '" + address + "': the port is not a number", e);
+            return new PredictionServer(HttpServer.create(address, 64), models);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + address + ": " + e.getMessage(), e);
         }

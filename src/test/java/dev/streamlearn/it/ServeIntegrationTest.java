@@ -57,7 +57,7 @@ class ServeIntegrationTest {
             String image = image(train, 0);
             List<Long> steps = new ArrayList<>();
             try (ModelFollower follower = new ModelFollower(broker.client(), topics.models(), null, -1);
-                 PredictionServer server = PredictionServer.start("127.0.0.1:0", follower::current);
+                 PredictionServer server = PredictionServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), follower::current);
                  TopicAdmin admin = new TopicAdmin(broker.client());
                  Learner learner = new Learner(broker.client(), config, work.resolve("streams"))) {
                 learner.start();

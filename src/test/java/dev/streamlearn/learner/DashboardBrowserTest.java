@@ -53,7 +53,7 @@ class DashboardBrowserTest {
         TrainingLoop loop = new TrainingLoop(new OnlineTrainer(Scenario.SEED001_DEEP_TANH.config().build()),
                 TrainingLoop.Cadence.summariesEvery(100), new SummaryFactory("dashboard-test", "mnist.train", 30),
                 () -> null);
-        try (DashboardServer dashboard = DashboardServer.start("127.0.0.1:0")) {
+        try (DashboardServer dashboard = DashboardServer.start(new java.net.InetSocketAddress("127.0.0.1", 0))) {
             for (int i = 0; i < 2_000; i++) {
                 TrainingLoop.Result result = loop.train(train.image(i), train.labels()[i], 0, i, 0);
                 if (result.summary() != null) {
@@ -109,7 +109,7 @@ class DashboardBrowserTest {
         input.numeric = true;
         input.label = -1;
         input.weight = 1f;
-        try (DashboardServer dashboard = DashboardServer.start("127.0.0.1:0")) {
+        try (DashboardServer dashboard = DashboardServer.start(new java.net.InetSocketAddress("127.0.0.1", 0))) {
             for (int i = 0; i < rows.count(); i++) {
                 input.features[0] = rows.features()[i][0];
                 input.targets[0] = (float) rows.numbers()[i][0];

@@ -34,7 +34,7 @@ class DashboardServerTest {
     @Test
     @DisplayName("five browsers that never read hold up neither publishing, nor /metrics, nor a new browser")
     void stalledBrowsersAreDropped() throws Exception {
-        try (DashboardServer dashboard = DashboardServer.start("127.0.0.1:0")) {
+        try (DashboardServer dashboard = DashboardServer.start(new java.net.InetSocketAddress("127.0.0.1", 0))) {
             List<Socket> stalled = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 stalled.add(stalledBrowser(dashboard.uri()));
