@@ -45,6 +45,14 @@ final class LearnerOptions {
                     + "at the end: 500ms, 1s, 2m, or 0 for never (default: ${DEFAULT-VALUE}).")
     String publishEvery;
 
+    @Option(names = "--predictions",
+            description = "Write a prediction of every accepted record, made by the model just before it learns the "
+                    + "record, to the predictions topic (unlabelled records are predicted, not learned).")
+    boolean predictions;
+
+    @Mixin
+    PredictionOptions prediction;
+
     @Option(names = "--state-dir", defaultValue = "data/streams",
             description = "Kafka Streams local state (default: ${DEFAULT-VALUE}).")
     Path stateDir;
@@ -70,6 +78,7 @@ final class LearnerOptions {
                         model.toConfig())
                 .summaryInterval(summaryInterval).snapshotInterval(snapshotInterval).histogramBins(histogramBins)
                 .initFrom(model.initFrom).evaluationInterval(evaluationInterval).checkpointInterval(checkpointInterval)
-                .inputFormat(input.format()).publishInterval(duration("--publish-every", publishEvery)).build();
+                .inputFormat(input.format()).publishInterval(duration("--publish-every", publishEvery))
+                .predictionTop(predictions ? prediction.top() : 0).build();
     }
 }

@@ -5,11 +5,14 @@ import dev.streamlearn.avro.ActiveAlert;
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.AlertState;
 import dev.streamlearn.avro.Checkpoint;
+import dev.streamlearn.avro.ClassProbability;
 import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.DiagnosisState;
 import dev.streamlearn.avro.Features;
 import dev.streamlearn.avro.Histogram;
+import dev.streamlearn.avro.Label;
 import dev.streamlearn.avro.LearnerState;
+import dev.streamlearn.avro.Prediction;
 import dev.streamlearn.avro.RegressionState;
 import dev.streamlearn.avro.RegressionSummary;
 import dev.streamlearn.avro.Sample;
@@ -48,7 +51,9 @@ public final class AvroTrust {
                         .add(TensorStats.class).add(Histogram.class).add(ActivationSummary.class)
                         .add(TensorRole.class).add(DeadLetter.class).add(Alert.class).add(AlertState.class)
                         .add(Severity.class).add(Checkpoint.class).add(LearnerState.class)
-                        .add(WindowState.class).add(RegressionState.class).add(RegressionSummary.class).add(DiagnosisState.class).add(ActiveAlert.class)
+                        .add(WindowState.class).add(RegressionState.class).add(RegressionSummary.class)
+                        .add(DiagnosisState.class).add(ActiveAlert.class).add(Prediction.class)
+                        .add(ClassProbability.class).add(Label.class)
                         .build()));
     }
 

@@ -46,6 +46,7 @@ public final class TopicAdmin implements AutoCloseable {
         wanted.add(new NewTopic(topics.monitor().name(), 1, replicationFactor).configs(week));
         wanted.add(new NewTopic(topics.deadLetter().name(), 1, replicationFactor).configs(week));
         wanted.add(new NewTopic(topics.alerts().name(), 1, replicationFactor).configs(week));
+        wanted.add(new NewTopic(topics.predictions().name(), 1, replicationFactor).configs(week));
         wanted.add(new NewTopic(topics.checkpoints().name(), 1, replicationFactor).configs(Map.of(
                 TopicConfig.RETENTION_MS_CONFIG, SEVEN_DAYS_MS,
                 TopicConfig.RETENTION_BYTES_CONFIG, String.valueOf(CHECKPOINT_RETENTION_BYTES),

@@ -4,6 +4,8 @@ import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.Features;
+import dev.streamlearn.avro.Label;
+import dev.streamlearn.avro.Prediction;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.TrainingSummary;
 import org.apache.kafka.common.serialization.Serde;
@@ -29,6 +31,7 @@ public final class Topics {
     public static final String ALERTS = "learner.alerts";
     public static final String CHECKPOINTS = "learner.checkpoints";
     public static final String MODELS = "learner.models";
+    public static final String PREDICTIONS = "learner.predictions";
 
     public static final AvroSerde<Sample> SAMPLE_SERDE = AvroSerde.of(Sample.class);
     public static final AvroSerde<Features> FEATURES_SERDE = AvroSerde.of(Features.class);
@@ -36,6 +39,8 @@ public final class Topics {
     public static final AvroSerde<DeadLetter> DEAD_LETTER_SERDE = AvroSerde.of(DeadLetter.class);
     public static final AvroSerde<Alert> ALERT_SERDE = AvroSerde.of(Alert.class);
     public static final AvroSerde<Checkpoint> CHECKPOINT_SERDE = AvroSerde.of(Checkpoint.class);
+    public static final AvroSerde<Prediction> PREDICTION_SERDE = AvroSerde.of(Prediction.class);
+    public static final AvroSerde<Label> LABEL_SERDE = AvroSerde.of(Label.class);
 
     private final String prefix;
     private final String outputPrefix;
@@ -102,5 +107,20 @@ public final class Topics {
      */
     public Topic<String, Checkpoint> models() {
         return new Topic<>(outputPrefix + MODELS, Serdes.String(), CHECKPOINT_SERDE);
+    }
+
+    /** The learner's test-then-train predictions (learn --predictions), keyed by the input record's key bytes. */
+    public Topic<byte[], Prediction> predictions() {
+        return predictions(outputPrefix + PREDICTIONS);
+    }
+
+    /** A topic of predictions by any name (serve --to-topic), keyed by the input record's key bytes. */
+    public static Topic<byte[], Prediction> predictions(String name) {
+        return new Topic<>(name, Serdes.ByteArray(), PREDICTION_SERDE);
+    }
+
+    /** A topic of dead letters by any name (serve's own). */
+    public static Topic<Long, DeadLetter> deadLetters(String name) {
+        return new Topic<>(name, Serdes.Long(), DEAD_LETTER_SERDE);
     }
 }

@@ -25,11 +25,13 @@ import java.time.Duration;
  * @param inputFormat how the training topic's records are written
  * @param publishInterval a model version to the models topic this often (wall time) when the model has changed, and
  *                        when the record before the stop offset has been trained; zero = never
+ * @param predictionTop a test-then-train prediction of every accepted record to the predictions topic, listing this
+ *                      many of its most probable classes; 0 = no predictions
  */
 public record LearnerConfig(String applicationId, Topics topics, ModelConfig model, int summaryInterval,
                             int snapshotInterval, int histogramBins, Path initFrom, int evaluationInterval,
                             int checkpointInterval, long stopOffset, Checkpoint startCheckpoint,
-                            InputFormat inputFormat, Duration publishInterval) {
+                            InputFormat inputFormat, Duration publishInterval, int predictionTop) {
 
     public static final int DEFAULT_SUMMARY_INTERVAL = 100;
     public static final int DEFAULT_SNAPSHOT_INTERVAL = 10_000;
@@ -64,6 +66,7 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         private Checkpoint startCheckpoint;
         private InputFormat inputFormat = InputFormat.AVRO;
         private Duration publishInterval = DEFAULT_PUBLISH_INTERVAL;
+        private int predictionTop;
 
         private Builder(String applicationId, Topics topics, ModelConfig model) {
             this.applicationId = applicationId;
@@ -121,10 +124,15 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
             return this;
         }
 
+        public Builder predictionTop(int value) {
+            predictionTop = value;
+            return this;
+        }
+
         public LearnerConfig build() {
             return new LearnerConfig(applicationId, topics, model, summaryInterval, snapshotInterval, histogramBins,
                     initFrom, evaluationInterval, checkpointInterval, stopOffset, startCheckpoint, inputFormat,
-                    publishInterval);
+                    publishInterval, predictionTop);
         }
     }
 
@@ -157,8 +165,16 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         if (publishInterval == null || publishInterval.isNegative()) {
             throw new IllegalArgumentException("publish interval is " + publishInterval + ", expected >= 0 (0 = never)");
         }
+        if (predictionTop < 0) {
+            throw new IllegalArgumentException("prediction top is " + predictionTop + ", expected >= 0 (0 = none)");
+        }
         if (histogramBins <= 0) {
             throw new IllegalArgumentException("histogram bins is " + histogramBins + ", expected > 0");
         }
+    }
+
+    /** Whether the learner writes a prediction of every accepted record before it learns from it. */
+    public boolean predictions() {
+        return predictionTop > 0;
     }
 }

@@ -3,6 +3,7 @@ package dev.streamlearn.learner;
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.avro.DeadLetter;
+import dev.streamlearn.avro.Prediction;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.kafka.Topics;
 import java.util.Map;
@@ -14,7 +15,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * samples (raw bytes) -> train (one SGD step each, model in a changelogged store) -> summaries | alerts |
- * checkpoints | model versions | dead letters.
+ * checkpoints | model versions | dead letters | (with predictions) test-then-train predictions.
  */
 public final class LearnerTopology {
     static final String MODEL_STORE = "model";
@@ -25,10 +26,15 @@ public final class LearnerTopology {
     static final String ALERT_SINK = "alerts";
     static final String CHECKPOINT_SINK = "checkpoints";
     static final String MODEL_SINK = "models";
+    static final String PREDICTION_SINK = "predictions";
 
-    /** The processor's outputs are keyed by step or offset (a Long), and model versions by application id. */
+    /**
+     * The processor's outputs are keyed by step or offset (a Long), model versions by application id, and predictions
+     * by their input record's key bytes.
+     */
     private static final Serializer<Object> LONG_KEYS = (topic, key) -> Serdes.Long().serializer()
             .serialize(topic, (Long) key);
+    private static final Serializer<Object> BYTES_KEYS = (topic, key) -> (byte[]) key;
     private static final Serializer<Object> STRING_KEYS = (topic, key) -> Serdes.String().serializer()
             .serialize(topic, (String) key);
 
@@ -55,6 +61,10 @@ public final class LearnerTopology {
                 valueSerializer(Checkpoint.class, Topics.CHECKPOINT_SERDE.serializer()), PROCESSOR);
         topology.addSink(MODEL_SINK, topics.models().name(), STRING_KEYS,
                 valueSerializer(Checkpoint.class, Topics.CHECKPOINT_SERDE.serializer()), PROCESSOR);
+        if (config.predictions()) {
+            topology.addSink(PREDICTION_SINK, topics.predictions().name(), BYTES_KEYS,
+                    valueSerializer(Prediction.class, Topics.PREDICTION_SERDE.serializer()), PROCESSOR);
+        }
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetter().name(), LONG_KEYS,
                 valueSerializer(DeadLetter.class, Topics.DEAD_LETTER_SERDE.serializer()), PROCESSOR);
         return topology;

@@ -2,10 +2,6 @@ package dev.streamlearn.learner;
 
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.Checkpoint;
-import dev.streamlearn.avro.DeadLetter;
-import dev.streamlearn.kafka.Topics;
-import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
@@ -21,11 +17,11 @@ final class RecordTrainer {
     private final LearnerConfig config;
     private final SampleValidator validator;
     private final TrainingLoop loop;
-    /** Key and value bytes a dead letter keeps at most: a record's limit less room for its other fields. */
-    static final int DEAD_LETTER_BYTES = Topics.MAX_RECORD_BYTES - 64 * 1024;
+    /** Writes the test-then-train predictions, or null when the learner makes none. */
+    private final Predictions predictions;
 
-    /** One output for a sink of the topology. */
-    record Forward(String sink, long key, SpecificRecord value) {
+    /** One output for a sink of the topology, keyed by a step or offset, or a prediction by its input's key. */
+    record Forward(String sink, Object key, SpecificRecord value) {
     }
 
     /**
@@ -40,6 +36,8 @@ final class RecordTrainer {
         this.config = config;
         this.validator = new SampleValidator(loop.trainer().config(), config.inputFormat());
         this.loop = loop;
+        this.predictions = config.predictions() ? new Predictions(loop.trainer().config(), config.predictionTop())
+                : null;
     }
 
     TrainingLoop loop() {
@@ -55,15 +53,24 @@ final class RecordTrainer {
         SampleValidator.Checked checked = validator.check(record.value());
         TrainingLoop.Result result;
         Forward refusal = null;
+        Forward prediction = null;
         if (!checked.accepted()) {
             result = loop.refuse(record.partition(), record.offset(), record.timestamp());
             if (emit) {
                 refusal = deadLetter(record, checked.stage(), checked.reason(), checked.cause());
             }
         } else if (!checked.input().labelled()) {
+            if (emit && predictions != null) {
+                prediction = predict(record, checked.input(),
+                        loop.trainer().network().answer(checked.input().modelInput()), loop.trainer().updates());
+            }
             result = loop.passUnlabelled(record.partition(), record.offset(), record.timestamp());
         } else {
+            long before = loop.trainer().updates();
             result = loop.train(checked.input(), record.partition(), record.offset(), record.timestamp());
+            if (emit && predictions != null) {
+                prediction = predict(record, checked.input(), loop.trainer().lastAnswer(), before);
+            }
             if (emit && !result.outcome().applied()) {
                 refusal = deadLetter(record, "train", "loss or gradient is not finite (loss "
                         + result.outcome().loss() + "); the update was not applied", null);
@@ -76,11 +83,14 @@ final class RecordTrainer {
                 ? ModelCheckpoint.take(config.applicationId(), record.topic(), record.partition(), record.offset() + 1,
                         loop)
                 : null;
-        if (refusal == null && result.summary() == null && checkpoint == null) {
+        if (refusal == null && prediction == null && result.summary() == null && checkpoint == null) {
             return null;
         }
         long step = result.step();
-        List<Forward> forwards = new ArrayList<>(3 + result.alerts().size());
+        List<Forward> forwards = new ArrayList<>(4 + result.alerts().size());
+        if (prediction != null) {
+            forwards.add(prediction);
+        }
         if (refusal != null) {
             forwards.add(refusal);
         }
@@ -97,31 +107,14 @@ final class RecordTrainer {
         return new Emission(record.offset(), forwards, storeCheckpoint);
     }
 
-    /**
-     * A dead letter keeps the record's key and value, or as much of them as fits in a Kafka record with the letter's
-     * other fields (a record near the broker's limit would not fit otherwise), and says what it cut.
-     */
+    /** The prediction the model made for a record before it learned from it (if it learned from it at all). */
+    private Forward predict(InputRecord record, TrainingInput input, float[] answer, long step) {
+        return new Forward(LearnerTopology.PREDICTION_SINK, record.key(),
+                predictions.of(record, config.applicationId(), step, answer, input));
+    }
+
     private static Forward deadLetter(InputRecord record, String stage, String reason, Throwable cause) {
-        byte[] key = record.key();
-        byte[] value = record.value();
-        int keyKept = key == null ? 0 : Math.min(key.length, DEAD_LETTER_BYTES);
-        int valueKept = value == null ? 0 : Math.min(value.length, DEAD_LETTER_BYTES - keyKept);
-        String cut = "";
-        if (key != null && keyKept < key.length || value != null && valueKept < value.length) {
-            cut = " (too large for a dead letter: kept the first " + keyKept + " of " + (key == null ? 0 : key.length)
-                    + " key bytes and " + valueKept + " of " + (value == null ? 0 : value.length) + " value bytes)";
-        }
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setKey(key == null ? null : ByteBuffer.wrap(key, 0, keyKept))
-                .setValue(value == null ? null : ByteBuffer.wrap(value, 0, valueKept))
-                .setTopic(record.topic())
-                .setPartition(record.partition())
-                .setOffset(record.offset())
-                .setTimestamp(Instant.ofEpochMilli(record.timestamp()))
-                .setStage(stage)
-                .setReason(reason + cut)
-                .setExceptionClass(cause == null ? null : cause.getClass().getName())
-                .build();
-        return new Forward(LearnerTopology.DEAD_LETTER_SINK, record.offset(), letter);
+        return new Forward(LearnerTopology.DEAD_LETTER_SINK, record.offset(),
+                DeadLetters.of(record, stage, reason, cause));
     }
 }

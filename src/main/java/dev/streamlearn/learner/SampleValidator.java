@@ -18,7 +18,7 @@ import org.apache.avro.generic.PrimitivesArrays;
  * {@link InputFormat#JSON} a JSON object. Nothing here touches the model, so a refused record leaves it bitwise as it
  * was; anything a record holds that the decoders throw on is a refusal, never an exception.
  */
-final class SampleValidator {
+public final class SampleValidator {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ModelConfig model;
@@ -34,7 +34,7 @@ final class SampleValidator {
         this(model, InputFormat.AVRO);
     }
 
-    SampleValidator(ModelConfig model, InputFormat format) {
+    public SampleValidator(ModelConfig model, InputFormat format) {
         this.model = model;
         this.format = format;
         this.inputSize = model.inputSize();
@@ -46,8 +46,8 @@ final class SampleValidator {
      * The outcome of checking one record: the input, valid until the next check, or the stage and reason of its
      * refusal.
      */
-    record Checked(TrainingInput input, String stage, String reason, Throwable cause) {
-        boolean accepted() {
+    public record Checked(TrainingInput input, String stage, String reason, Throwable cause) {
+        public boolean accepted() {
             return input != null;
         }
     }
@@ -56,7 +56,7 @@ final class SampleValidator {
         return new Checked(null, stage, reason, null);
     }
 
-    Checked check(byte[] value) {
+    public Checked check(byte[] value) {
         if (value == null) {
             return refused("decode", "record has a null value");
         }

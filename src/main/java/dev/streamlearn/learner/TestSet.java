@@ -51,10 +51,7 @@ public record TestSet(float[] inputs, int[] labels, float[] targets, int size, l
                 continue;
             }
             TrainingInput input = checked.input();
-            for (int i = 0; i < inputSize; i++) {
-                inputs[size * inputSize + i] = input.kind == TrainingInput.Kind.PIXELS
-                        ? (input.pixels[i] & 0xff) * (1f / 255f) : input.features[i];
-            }
+            System.arraycopy(input.modelInput(), 0, inputs, size * inputSize, inputSize);
             if (numeric) {
                 System.arraycopy(input.targets, 0, targets, size * outputs, outputs);
             } else {

@@ -33,9 +33,7 @@ public final class BatchEvaluator {
      */
     public double accuracy(byte[] pixels, int[] labels) {
         float[] inputs = new float[pixels.length];
-        for (int i = 0; i < pixels.length; i++) {
-            inputs[i] = (pixels[i] & 0xff) * (1f / 255f);
-        }
+        Pixels.scale(pixels, inputs, 0);
         return accuracy(inputs, labels);
     }
 

@@ -96,6 +96,14 @@ public final class Network {
     public float[] answer(float[] values) {
         setInput(values, 0);
         forward();
+        return lastAnswer();
+    }
+
+    /**
+     * The head's answer from the last forward pass. An optimiser step changes the parameters, not the activations,
+     * so after a training step this is what the model answered before it learned.
+     */
+    public float[] lastAnswer() {
         DenseLayer output = layers.get(layers.size() - 1);
         return objective.answer(output.preActivation, output.fanOut, (float) config.outputScale());
     }

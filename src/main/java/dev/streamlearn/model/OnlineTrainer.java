@@ -78,6 +78,14 @@ public final class OnlineTrainer {
         return updateRatios.last();
     }
 
+    /**
+     * The head's answer of the last forward pass (see {@link Network#lastAnswer()}): after a step, what the model
+     * answered for its input before it learned from it.
+     */
+    public float[] lastAnswer() {
+        return network.lastAnswer();
+    }
+
     /** One step on an image of unsigned bytes, scaled to [0, 1]. */
     public StepOutcome step(byte[] pixels, int label) {
         loadPixels(pixels);
@@ -185,12 +193,7 @@ public final class OnlineTrainer {
             throw new IllegalArgumentException("sample has " + pixels.length + " pixels, the model takes "
                     + scaledPixels.length);
         }
-        int sum = 0;
-        for (int i = 0; i < pixels.length; i++) {
-            int value = pixels[i] & 0xff;
-            sum += value;
-            scaledPixels[i] = value * (1f / 255f);
-        }
+        long sum = Pixels.scale(pixels, scaledPixels, 0);
         network.setInput(scaledPixels, sum / 255.0 / pixels.length);
     }
 }

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.ModelSnapshot;
+import dev.streamlearn.model.Pixels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -183,7 +184,7 @@ public final class PredictionServer implements AutoCloseable {
             if (pixels && (value.intValue() < 0 || value.intValue() > 255 || !value.canConvertToInt())) {
                 throw new Refusal(400, "pixel " + i + " is " + value + ", expected 0 to 255");
             }
-            input[i] = pixels ? value.intValue() * (1f / 255f) : value.floatValue();
+            input[i] = pixels ? Pixels.scaled(value.intValue()) : value.floatValue();
         }
         return input;
     }

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.avro.DeadLetter;
+import dev.streamlearn.avro.Prediction;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.model.BitwiseAssertions;
 import dev.streamlearn.model.ModelConfig;
+import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.model.SeededRandom;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -250,6 +252,85 @@ class LearnerTopologyTest {
             List<dev.streamlearn.avro.Checkpoint> last = versions.readValuesToList();
             assertEquals(List.of(250L), last.stream().map(dev.streamlearn.avro.Checkpoint::getStep).toList(),
                     "the replay's end publishes its final model without waiting for the clock");
+        }
+    }
+
+    @Test
+    @DisplayName("learn --predictions: every accepted record predicted exactly once, by the model just before it "
+            + "learned that record (probabilities bit for bit those of a reference trainer at that step), unlabelled "
+            + "rows predicted and not learned, refused records not predicted, the model the same as without")
+    void testThenTrainPredictions() {
+        ModelConfig model = ModelConfig.preset("M2").build();
+        LiveModel liveModel = new LiveModel();
+        LearnerConfig learner = LearnerConfig.builder("topology-test", TOPICS, model).evaluationInterval(0)
+                .checkpointInterval(0).predictionTop(3).build();
+        OnlineTrainer reference = new OnlineTrainer(model);
+        SeededRandom random = new SeededRandom(5);
+        try (TopologyTestDriver driver = new TopologyTestDriver(LearnerTopology.buildTopology(learner,
+                new LearnerServices(liveModel, () -> null, new ListInputReader(List.of()))), properties())) {
+            TestInputTopic<byte[], byte[]> input = driver.createInputTopic(TOPICS.train().name(),
+                    Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+            TestOutputTopic<byte[], Prediction> predictions = driver.createOutputTopic(TOPICS.predictions().name(),
+                    Serdes.ByteArray().deserializer(), Topics.PREDICTION_SERDE.deserializer());
+            long offset = 0;
+            int predicted = 0;
+            for (int id = 0; id < 250; id++) {
+                byte[] key = {(byte) id, 7};
+                float[] expected;
+                Integer label;
+                long step = reference.updates();
+                if (id % 25 == 3) {
+                    input.pipeInput(key, new byte[] {0x42}, INPUT_TIME);
+                    offset++;
+                    assertTrue(predictions.isEmpty(), "a refused record is not predicted");
+                    continue;
+                }
+                if (id % 10 == 4) {
+                    List<Float> values = new ArrayList<>();
+                    float[] features = new float[784];
+                    for (int i = 0; i < 784; i++) {
+                        features[i] = (float) random.uniform(0, 1);
+                        values.add(features[i]);
+                    }
+                    input.pipeInput(key, Topics.FEATURES_SERDE.encode(dev.streamlearn.avro.Features.newBuilder()
+                            .setValues(values).build()), INPUT_TIME);
+                    expected = reference.network().answer(features);
+                    label = null;
+                } else {
+                    Sample sample = syntheticSample(id, random);
+                    input.pipeInput(key, Topics.SAMPLE_SERDE.encode(sample), INPUT_TIME);
+                    byte[] pixels = sample.getPixels().array();
+                    float[] scaled = new float[784];
+                    dev.streamlearn.model.Pixels.scale(pixels, scaled, 0);
+                    expected = reference.network().answer(scaled);
+                    reference.step(pixels, sample.getLabel());
+                    label = sample.getLabel();
+                }
+                List<TestRecord<byte[], Prediction>> made = predictions.readRecordsToList();
+                assertEquals(1, made.size(), "record " + id);
+                Prediction prediction = made.get(0).value();
+                assertArrayEquals(key, made.get(0).key());
+                assertEquals(ByteBuffer.wrap(key), prediction.getKey());
+                assertEquals(offset, prediction.getOffset());
+                assertEquals(TOPICS.train().name(), prediction.getTopic());
+                assertEquals(INPUT_TIME, prediction.getTimestamp());
+                assertEquals("topology-test", prediction.getLearner());
+                assertEquals(step, prediction.getModelStep(), "made by the model before the record's step");
+                assertEquals(label, prediction.getLabel());
+                assertEquals(3, prediction.getTop().size());
+                List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+                order.sort((a, b) -> Float.compare(expected[b], expected[a]));
+                for (int k = 0; k < 3; k++) {
+                    assertEquals(order.get(k), prediction.getTop().get(k).getLabel());
+                    assertEquals(Float.floatToIntBits(expected[order.get(k)]),
+                            Float.floatToIntBits(prediction.getTop().get(k).getProbability()));
+                }
+                assertEquals(order.get(0), prediction.getPredictedClass());
+                offset++;
+                predicted++;
+            }
+            assertEquals(240, predicted, "250 records, 10 refused");
+            BitwiseAssertions.assertSameModel(reference, liveModel.trainer().orElseThrow());
         }
     }
 }

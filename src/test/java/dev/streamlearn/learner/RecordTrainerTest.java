@@ -103,10 +103,10 @@ class RecordTrainerTest {
         RecordTrainer.Emission emission = recordTrainer(() -> null, 0).train(
                 new InputRecord(key, value, TOPIC, 0, 42, 0), true);
         DeadLetter letter = (DeadLetter) emission.forwards().get(0).value();
-        assertEquals(RecordTrainer.DEAD_LETTER_BYTES - 2, letter.getValue().remaining());
+        assertEquals(DeadLetters.MAX_KEPT_BYTES - 2, letter.getValue().remaining());
         assertEquals(2, letter.getKey().remaining());
         assertEquals("not an Avro single-object encoded Sample or Features: " + decodeFailure(value) + " (too large for a dead "
-                + "letter: kept the first 2 of 2 key bytes and " + (RecordTrainer.DEAD_LETTER_BYTES - 2) + " of "
+                + "letter: kept the first 2 of 2 key bytes and " + (DeadLetters.MAX_KEPT_BYTES - 2) + " of "
                 + value.length + " value bytes)", letter.getReason());
         assertTrue(Topics.DEAD_LETTER_SERDE.encode(letter).length <= Topics.MAX_RECORD_BYTES);
     }
