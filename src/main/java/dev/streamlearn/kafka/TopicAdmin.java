@@ -3,6 +3,7 @@ package dev.streamlearn.kafka;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -17,10 +18,12 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the topics with explicit partitions and retention, and reads offsets. Samples are kept forever (training
- * is replayed from them); monitor, alert and dead-letter topics keep seven days, checkpoints seven days or 1 GiB.
+ * is replayed from them); monitor, alert, prediction and dead-letter topics keep seven days, checkpoints seven days or
+ * 1 GiB.
  */
 public final class TopicAdmin implements AutoCloseable {
     private static final String SEVEN_DAYS_MS = String.valueOf(TimeUnit.DAYS.toMillis(7));
@@ -54,21 +57,23 @@ public final class TopicAdmin implements AutoCloseable {
         wanted.add(new NewTopic(topics.models().name(), 1, replicationFactor).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Topics.MAX_RECORD_BYTES))));
-        for (NewTopic topic : wanted) {
-            try {
-                admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("cannot create topic " + topic.name() + ": "
-                            + e.getCause().getMessage(), e.getCause());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while creating topic " + topic.name(), e);
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("the cluster did not create topic " + topic.name() + " within 60 s",
-                        e);
+        wanted.forEach(this::create);
+    }
+
+    /** Creates a topic unless one of its name exists. */
+    private void create(NewTopic topic) {
+        try {
+            admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + topic.name() + ": "
+                        + e.getCause().getMessage(), e.getCause());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + topic.name(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the cluster did not create topic " + topic.name() + " within 60 s", e);
         }
     }
 
@@ -77,20 +82,36 @@ public final class TopicAdmin implements AutoCloseable {
      * (partitioned training is not built yet), and a learner on several partitions would train one model each.
      */
     public void requireSinglePartition(String topic) {
-        int partitions;
+        int partitions = partitions(topic).orElseThrow(() -> new IllegalArgumentException("training topic " + topic
+                + " does not exist"));
+        if (partitions != 1) {
+            throw new IllegalArgumentException("training topic " + topic + " has " + partitions + " partitions; a "
+                    + "learner trains one model on one total order of samples, so it needs exactly 1");
+        }
+    }
+
+    /** How many partitions a topic has, or empty when it does not exist. */
+    public OptionalInt partitions(String topic) {
         try {
-            partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic)
-                    .partitions().size();
-        } catch (ExecutionException | TimeoutException e) {
+            return OptionalInt.of(admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS)
+                    .get(topic).partitions().size());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return OptionalInt.empty();
+            }
+            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e);
+        } catch (TimeoutException e) {
             throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topic " + topic, e);
         }
-        if (partitions != 1) {
-            throw new IllegalArgumentException("training topic " + topic + " has " + partitions + " partitions; a "
-                    + "learner trains one model on one total order of samples, so it needs exactly 1");
-        }
+    }
+
+    /** Creates a topic of that many partitions, kept a week, unless one of that name exists already. */
+    public void createIfMissing(String topic, int partitions, short replicationFactor) {
+        create(new NewTopic(topic, partitions, replicationFactor).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG,
+                SEVEN_DAYS_MS)));
     }
 
     /** The log-end offset of partition 0 of a topic: the offset the next record will get. */
