@@ -33,6 +33,9 @@ public final class Topics {
     public static final String MODELS = "learner.models";
     public static final String PREDICTIONS = "learner.predictions";
 
+    /** A {@code Sample}'s label when it has none yet (schemas/Sample.avsc): predicted, not learned. */
+    public static final int NO_LABEL = -1;
+
     public static final AvroSerde<Sample> SAMPLE_SERDE = AvroSerde.of(Sample.class);
     public static final AvroSerde<Features> FEATURES_SERDE = AvroSerde.of(Features.class);
     public static final AvroSerde<TrainingSummary> SUMMARY_SERDE = AvroSerde.of(TrainingSummary.class);

@@ -99,13 +99,14 @@ public final class SampleValidator {
         if (pixels != inputSize) {
             return refused("validate", "sample has " + pixels + " pixels, the model takes " + inputSize);
         }
-        if (model.loss().isNumeric()) {
+        boolean unlabelled = sample.getLabel() == Topics.NO_LABEL;
+        if (model.loss().isNumeric() && !unlabelled) {
             return refused("validate", "a Sample carries a class, and the " + model.loss().flagName()
                     + " head learns numbers");
         }
-        if (sample.getLabel() < 0 || sample.getLabel() >= classes) {
+        if (!unlabelled && (sample.getLabel() < 0 || sample.getLabel() >= classes)) {
             return refused("validate", "label " + sample.getLabel() + " is outside the model's classes 0.."
-                    + (classes - 1));
+                    + (classes - 1) + " (or " + Topics.NO_LABEL + ": no label)");
         }
         sample.getPixels().duplicate().get(input.pixels);
         input.kind = TrainingInput.Kind.PIXELS;
