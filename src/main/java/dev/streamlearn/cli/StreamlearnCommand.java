@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         description = "Online neural-network training from Kafka, one SGD step per sample, with live monitoring.",
         subcommands = {DataCommand.class, BrokerCommand.class, ProduceCommand.class, LearnCommand.class,
                 MonitorCommand.class, RunCommand.class, ReplayCommand.class, ExportCommand.class, TopicsCommand.class,
-                BenchCommand.class, ServeCommand.class})
+                BenchCommand.class, ServeCommand.class, JoinCommand.class})
 public final class StreamlearnCommand {
 
     public static void main(String[] args) {

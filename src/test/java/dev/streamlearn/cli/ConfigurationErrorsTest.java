@@ -191,11 +191,31 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    @DisplayName("serve, join and learn --predictions: a half-given stream, an empty window or no classes to list "
+            + "is one line and exit 2, before any broker is reached")
+    void servingAndJoining() {
+        Outcome half = run(Map.of(), "serve", "--from-topic", "features", "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, half.exitCode());
+        assertTrue(half.err().contains("--from-topic and --to-topic go together: give both or neither"), half.err());
+        Outcome window = run(Map.of(), "join", "--features", "f", "--labels", "l", "--within", "0",
+                "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, window.exitCode());
+        assertTrue(window.err().contains("--within is '0', expected a duration > 0"), window.err());
+        Outcome same = run(Map.of(), "join", "--features", "f", "--labels", "f", "--within", "5s",
+                "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, same.exitCode());
+        assertTrue(same.err().contains("features and labels come from one topic, f"), same.err());
+        Outcome top = run(Map.of(), "learn", "--predictions", "--top-k", "0", "--print-config");
+        assertEquals(2, top.exitCode());
+        assertTrue(top.err().contains("--top-k is 0, expected >= 1"), top.err());
+    }
+
+    @Test
     @DisplayName("every command lists itself in --help, and each has its own --help")
     void help() {
         java.util.Set<String> commands = StreamlearnCommand.commandLine().getSubcommands().keySet();
         assertEquals(java.util.Set.of("data", "broker", "produce", "learn", "monitor", "run", "replay", "export",
-                "topics", "bench", "serve"), commands);
+                "topics", "bench", "serve", "join"), commands);
         assertEquals(0, run(Map.of(), "--help").exitCode());
         for (String command : commands) {
             assertEquals(0, run(Map.of(), command, "--help").exitCode(), command);
