@@ -72,6 +72,12 @@ final class BenchCommand implements Callable<Integer> {
             + "records through an embedded broker, timed on its last of four epochs.")
     int features;
 
+    @Option(names = "--serving", description = "Instead: predictions. The learner with and without --predictions, "
+            + "one streaming-inference instance's predictions/s, and POST /predict latency at "
+            + ServingBench.REQUESTS_PER_SECOND + " requests/s while a learner trains in another process (its drop in "
+            + "throughput, and the age of the versions served).")
+    boolean serving;
+
     /** Rows of the --features file: one epoch. */
     static final int FEATURE_ROWS = 200_000;
 
@@ -79,6 +85,10 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (features > 0) {
             return ownData();
+        }
+        if (serving) {
+            print(new ServingBench(model.toConfig(), data.load(Mnist.Split.TRAIN)).run());
+            return 0;
         }
         ModelConfig config = model.toConfig();
         Mnist train = data.load(Mnist.Split.TRAIN);
@@ -204,7 +214,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void print(Map<String, Object> figures) throws IOException {
+    void print(Map<String, Object> figures) throws IOException {
         if (json) {
             System.out.println(new ObjectMapper().writeValueAsString(figures));
         } else {
@@ -267,18 +277,24 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The learner's samples/s over its last epoch, and over its first (JIT compilation under way), for comparison. */
-    private record LearnerRates(double lastEpoch, double firstEpoch) {
+    record LearnerRates(double lastEpoch, double firstEpoch) {
     }
 
     /**
      * Times a learner over steps (from, to], from the first record of the first summary window after step from to the
      * last record of the last one, and likewise over its first epoch.
      */
-    private static LearnerRates timeLearner(KafkaCluster cluster, TopicAdmin admin, Topics topics,
-                                            ModelConfig config, long from, long to, Path stateDir) throws InterruptedException {
+    static LearnerRates timeLearner(KafkaCluster cluster, TopicAdmin admin, Topics topics, ModelConfig config,
+                                    long from, long to, Path stateDir) throws InterruptedException {
+        return timeLearner(cluster, admin, topics, config, from, to, stateDir, 0);
+    }
+
+    /** As above, the learner writing a test-then-train prediction of every record when predictionTop > 0. */
+    static LearnerRates timeLearner(KafkaCluster cluster, TopicAdmin admin, Topics topics, ModelConfig config,
+                                    long from, long to, Path stateDir, int predictionTop) throws InterruptedException {
         // No held-out evaluation: the figure is training throughput with summaries, snapshots and checkpoints.
-        LearnerConfig learnerConfig = LearnerConfig.builder("bench-" + topics.prefix() + "learner", topics, config)
-                .evaluationInterval(0).build();
+        LearnerConfig learnerConfig = LearnerConfig.builder("bench-" + stateDir.getFileName(), topics, config)
+                .evaluationInterval(0).predictionTop(predictionTop).build();
         int epoch = (int) (to - from);
         AtomicReference<TrainingSummary> firstEpochStart = new AtomicReference<>();
         AtomicReference<TrainingSummary> firstEpochEnd = new AtomicReference<>();
@@ -304,7 +320,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Samples/s from the first record of start's window to the last record of end's. */
-    private static double rate(TrainingSummary start, TrainingSummary end) {
+    static double rate(TrainingSummary start, TrainingSummary end) {
         if (start == null || end == null || end == start) {
             return Double.NaN;
         }
@@ -313,7 +329,7 @@ final class BenchCommand implements Callable<Integer> {
         return (end.getLastStep() - start.getFirstStep() + 1) / span;
     }
 
-    private static long peakRssMiB() throws IOException {
+    static long peakRssMiB() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmHWM:")) {
                 return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
@@ -322,7 +338,7 @@ final class BenchCommand implements Callable<Integer> {
         return -1;
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
+    static void deleteRecursively(Path root) throws IOException {
         try (var paths = Files.walk(root)) {
             for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);

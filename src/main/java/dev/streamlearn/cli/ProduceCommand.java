@@ -11,6 +11,7 @@ import dev.streamlearn.kafka.KafkaCluster;
 import dev.streamlearn.kafka.Topic;
 import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.producer.LateLabels;
 import dev.streamlearn.producer.ProduceOptions;
 import dev.streamlearn.producer.ProgressBar;
 import dev.streamlearn.producer.SampleProducer;
@@ -21,11 +22,13 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -104,6 +107,20 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "0", description = "Samples per second (default: 0 = unlimited).")
     double rate;
 
+    @Option(names = "--to-topic", paramLabel = "TOPIC",
+            description = "Send to this topic instead of the --split's (created with one partition if missing).")
+    String toTopic;
+
+    @Option(names = "--labels-to", paramLabel = "TOPIC",
+            description = "Features now, labels later: send each row without its label (an image with label -1), "
+                    + "and its label to this topic, keyed as the row, a random delay later (see join).")
+    String labelsTo;
+
+    @Option(names = "--label-delay", defaultValue = "5s", paramLabel = "DURATION",
+            description = "With --labels-to: each label's delay is uniform in [0, DURATION], seeded by --seed "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String labelDelay;
+
     @Option(names = "--start-id", defaultValue = "0",
             description = "Resume a partial load from this position of the send order (default: 0).")
     long startId;
@@ -112,6 +129,7 @@ final class ProduceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Mnist.Split which = Mnist.Split.parse(split);
         ProduceOptions options = new ProduceOptions(limit, shuffle, seed, epochs, rate, startId);
+        Duration delay = LearnerOptions.duration("--label-delay", labelDelay);
         boolean json = switch (format.trim().toLowerCase(Locale.ROOT)) {
             case "avro" -> false;
             case "json" -> true;
@@ -125,30 +143,52 @@ final class ProduceCommand implements Callable<Integer> {
             Mnist samples = data.load(which);
             requireStartInRange(samples.count());
             try (KafkaCluster cluster = kafka.connect()) {
-                Topics topics = createdTopics(cluster);
-                Topic<Long, Sample> topic = which == Mnist.Split.TRAIN ? topics.train() : topics.test();
-                SampleProducer producer = new SampleProducer(cluster.clientProperties());
-                try (ShutdownSignal signal = new ShutdownSignal(producer::requestStop)) {
-                    return send(topic.name(), samples.count(), bar -> producer.produce(topic, samples, options, bar));
-                }
+                Topic<Long, Sample> topic = destination(cluster, which, Topics.SAMPLE_SERDE);
+                return send(cluster, topic, SampleProducer.samples(samples), delay, options);
             }
         }
         FeatureTable table = readTable(type);
         requireStartInRange(table.count());
+        if (labelsTo != null && table.target() == FeatureTable.Target.NONE) {
+            throw new IllegalArgumentException("--labels-to " + labelsTo + ": " + table.name() + " has no labels to "
+                    + "send later");
+        }
         try (KafkaCluster cluster = kafka.connect()) {
-            Topics topics = createdTopics(cluster);
-            Topic<Long, Sample> destination = which == Mnist.Split.TRAIN ? topics.train() : topics.test();
-            SampleProducer producer = new SampleProducer(cluster.clientProperties());
-            try (ShutdownSignal signal = new ShutdownSignal(producer::requestStop)) {
-                if (json) {
-                    Topic<Long, byte[]> topic = destination.withValues(Serdes.ByteArray());
-                    return send(topic.name(), table.count(),
-                            bar -> producer.produce(topic, TableRows.json(table), options, bar));
-                }
-                Topic<Long, Features> topic = destination.withValues(Topics.FEATURES_SERDE);
-                return send(topic.name(), table.count(),
-                        bar -> producer.produce(topic, TableRows.features(table), options, bar));
+            if (json) {
+                return send(cluster, destination(cluster, which, Serdes.ByteArray()), TableRows.json(table), delay, options);
             }
+            return send(cluster, destination(cluster, which, Topics.FEATURES_SERDE), TableRows.features(table), delay,
+                    options);
+        }
+    }
+
+    /** The topic rows go to (--to-topic, or the split's), created with the deployment's topics. */
+    private <T> Topic<Long, T> destination(KafkaCluster cluster, Mnist.Split which, Serde<T> values) {
+        Topics topics = kafka.topics();
+        String name = toTopic != null ? toTopic : which == Mnist.Split.TRAIN ? topics.train().name()
+                : topics.test().name();
+        try (TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
+            admin.createAll(topics, (short) 1);
+            admin.createIfMissing(name, 1, (short) 1);
+            if (labelsTo != null) {
+                admin.createIfMissing(labelsTo, 1, (short) 1);
+            }
+        }
+        return new Topic<>(name, Serdes.Long(), values);
+    }
+
+    /** Sends the rows, with their labels or, with --labels-to, the labels later. */
+    private <T> int send(KafkaCluster cluster, Topic<Long, T> topic, LateLabels.Rows<T> rowsToSend,
+                         Duration delay, ProduceOptions options) {
+        SampleProducer producer = new SampleProducer(cluster.clientProperties());
+        try (ShutdownSignal signal = new ShutdownSignal(producer::requestStop)) {
+            if (labelsTo == null) {
+                return send(topic.name(), rowsToSend.count(),
+                        bar -> producer.produce(topic, rowsToSend, options, bar));
+            }
+            System.err.println("labels to " + labelsTo + ", each up to " + labelDelay + " after its row");
+            return send(topic.name(), rowsToSend.count(), bar -> producer.produceWithLateLabels(topic, rowsToSend,
+                    new Topic<>(labelsTo, Serdes.Long(), Serdes.ByteArray()), delay, options, bar));
         }
     }
 
@@ -211,14 +251,6 @@ final class ProduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--start-id " + startId + " is past the last of the " + total
                     + " samples this run sends (positions 0 to " + (total - 1) + "); nothing to send");
         }
-    }
-
-    private Topics createdTopics(KafkaCluster cluster) {
-        Topics topics = kafka.topics();
-        try (TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
-            admin.createAll(topics, (short) 1);
-        }
-        return topics;
     }
 
     /** Sends with a progress bar and says what was sent. */

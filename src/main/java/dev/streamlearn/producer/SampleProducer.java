@@ -1,10 +1,13 @@
 package dev.streamlearn.producer;
 
+import dev.streamlearn.avro.Label;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.data.Mnist;
 import dev.streamlearn.kafka.Topic;
+import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.model.SeededRandom;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +66,12 @@ public final class SampleProducer {
 
     /** Sends the samples of an MNIST split; progress receives the count sent so far. */
     public Result produce(Topic<Long, Sample> topic, Mnist data, ProduceOptions options, LongConsumer progress) {
-        return produce(topic, new Rows<>() {
+        return produce(topic, samples(data), options, progress);
+    }
+
+    /** An MNIST split as rows: each image a Sample, without its label (-1) until its Label follows. */
+    public static LateLabels.Rows<Sample> samples(Mnist data) {
+        return new LateLabels.Rows<>() {
             @Override
             public int count() {
                 return data.count();
@@ -73,11 +81,51 @@ public final class SampleProducer {
             public Sample record(int index, int epoch) {
                 return sample(data, index, epoch);
             }
-        }, options, progress);
+
+            @Override
+            public Sample withoutLabel(int index, int epoch) {
+                Sample sample = sample(data, index, epoch);
+                sample.setLabel(Topics.NO_LABEL);
+                return sample;
+            }
+
+            @Override
+            public byte[] label(int index) {
+                return Topics.LABEL_SERDE.encode(Label.newBuilder().setLabel(data.labels()[index]).build());
+            }
+        };
     }
 
     /** Sends rows keyed by their index; progress receives the count sent so far. */
     public <T> Result produce(Topic<Long, T> topic, Rows<T> rows, ProduceOptions options, LongConsumer progress) {
+        return send(topic, rows, null, options, progress);
+    }
+
+    /**
+     * Sends rows keyed by their index without their labels, and each label to the labels topic, keyed alike, a seeded
+     * random delay of up to maxDelay later (the labels still held back when the rows are sent are waited for).
+     */
+    public <T> Result produceWithLateLabels(Topic<Long, T> topic, LateLabels.Rows<T> rows,
+                                            Topic<Long, byte[]> labels, Duration maxDelay, ProduceOptions options,
+                                            LongConsumer progress) {
+        Rows<T> unlabelled = new Rows<>() {
+            @Override
+            public int count() {
+                return rows.count();
+            }
+
+            @Override
+            public T record(int index, int epoch) {
+                return rows.withoutLabel(index, epoch);
+            }
+        };
+        try (LateLabels late = new LateLabels(clientProperties, rows, labels, maxDelay, options.seed())) {
+            return send(topic, unlabelled, late, options, progress);
+        }
+    }
+
+    private <T> Result send(Topic<Long, T> topic, Rows<T> rows, LateLabels late, ProduceOptions options,
+                            LongConsumer progress) {
         int perEpoch = options.limit() == 0 ? rows.count() : Math.min(options.limit(), rows.count());
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         long sent = 0;
@@ -101,6 +149,11 @@ public final class SampleProducer {
                                 }
                             });
                     sent++;
+                    if (late != null) {
+                        long now = System.nanoTime();
+                        late.schedule(index, now);
+                        late.sendDue(now);
+                    }
                     if (sent % 1000 == 0) {
                         progress.accept(sent);
                         if (sendFailure.get() != null) {
@@ -110,6 +163,12 @@ public final class SampleProducer {
                 }
             }
             producer.flush();
+            if (late != null) {
+                late.drain();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while holding labels back", e);
         }
         if (sendFailure.get() != null) {
             throw new IllegalStateException("sending to " + topic.name() + " failed: " + sendFailure.get().getMessage(),

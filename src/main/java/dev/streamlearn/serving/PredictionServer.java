@@ -46,8 +46,15 @@ public final class PredictionServer implements AutoCloseable {
         server.start();
     }
 
-    /** Listens there (port 0 for any free port) and answers from whatever version the supplier gives. */
+    /**
+     * Listens there (port 0 for any free port) and answers from whatever version the supplier gives. Its sockets send
+     * at once (TCP_NODELAY, unless sun.net.httpserver.nodelay says otherwise): with Nagle's algorithm each answer
+     * waited out the client's delayed acknowledgement.
+     */
     public static PredictionServer start(InetSocketAddress address, Supplier<Optional<ServedModel>> models) {
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         try {
             return new PredictionServer(HttpServer.create(address, 64), models);
         } catch (IOException e) {

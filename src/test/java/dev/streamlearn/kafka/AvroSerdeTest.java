@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.AlertState;
 import dev.streamlearn.avro.Checkpoint;
+import dev.streamlearn.avro.ClassProbability;
 import dev.streamlearn.avro.DeadLetter;
+import dev.streamlearn.avro.Label;
+import dev.streamlearn.avro.Prediction;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.TrainingSummary;
 import java.io.EOFException;
@@ -58,6 +61,13 @@ class AvroSerdeTest {
                 .setLayer(1).setExplanation("first layer barely learns").setFix("use Xavier init").build();
     }
 
+    static Prediction prediction() {
+        return Prediction.newBuilder().setKey(ByteBuffer.wrap(new byte[] {0, 0, 0, 0, 0, 0, 0, 9}))
+                .setTopic("mnist.features").setPartition(1).setOffset(33).setTimestamp(Instant.ofEpochMilli(9))
+                .setLearner("streamlearn-learner").setModelStep(1200).setPredictedClass(4)
+                .setTop(List.of(new ClassProbability(4, 0.75f), new ClassProbability(9, 0.125f))).setLabel(9).build();
+    }
+
     @Test
     @DisplayName("every schema round-trips through single-object encoding")
     void roundTripsEverySchema() throws IOException {
@@ -69,6 +79,27 @@ class AvroSerdeTest {
                 .setInputTopic("mnist.train").setInputPartition(0).setNextOffset(104)
                 .setTakenAt(Instant.ofEpochMilli(7)).setModelConfig("{}").setSnapshot(ByteBuffer.wrap(new byte[] {1, 2}))
                 .build());
+        assertRoundTrip(Topics.PREDICTION_SERDE, prediction());
+        assertRoundTrip(Topics.LABEL_SERDE, Label.newBuilder().setTarget(List.of(1.5, -2.0))
+                .setEventTime(Instant.ofEpochMilli(11)).build());
+    }
+
+    @Test
+    @DisplayName("a prediction decodes with a generic reader of schemas/Prediction.avsc alone")
+    void predictionsDecodeWithTheSchemaFile() throws IOException {
+        byte[] bytes = Topics.PREDICTION_SERDE.encode(prediction());
+        Schema schema = new Schema.Parser().parse(Path.of("schemas", "Prediction.avsc").toFile());
+        assertEquals(SchemaNormalization.parsingFingerprint64(schema),
+                ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+        GenericRecord decoded = new GenericDatumReader<GenericRecord>(schema).read(null,
+                DecoderFactory.get().binaryDecoder(Arrays.copyOfRange(bytes, 10, bytes.length), null));
+        assertEquals(1200L, decoded.get("modelStep"));
+        assertEquals(4, decoded.get("predictedClass"));
+        assertEquals(33L, decoded.get("offset"));
+        GenericRecord best = (GenericRecord) ((List<?>) decoded.get("top")).get(0);
+        assertEquals(4, best.get("label"));
+        assertEquals(0.75f, best.get("probability"));
+        assertEquals(null, decoded.get("values"));
     }
 
     private static <T extends SpecificRecord> void assertRoundTrip(AvroSerde<T> serde, T record) throws IOException {

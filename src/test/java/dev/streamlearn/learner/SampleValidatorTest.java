@@ -27,6 +27,19 @@ class SampleValidatorTest {
     }
 
     @Test
+    @DisplayName("an image with label -1 is accepted unlabelled (predicted, not learned); -2 is refused, naming -1")
+    void unlabelledImage() {
+        Sample unlabelled = sample();
+        unlabelled.setLabel(Topics.NO_LABEL);
+        SampleValidator.Checked checked = validator.check(Topics.SAMPLE_SERDE.encode(unlabelled));
+        assertTrue(checked.accepted());
+        assertFalse(checked.input().labelled());
+        unlabelled.setLabel(-2);
+        SampleValidator.Checked refused = validator.check(Topics.SAMPLE_SERDE.encode(unlabelled));
+        assertEquals("label -2 is outside the model's classes 0..9 (or -1: no label)", refused.reason());
+    }
+
+    @Test
     @DisplayName("negative rows and columns whose product matches the pixels are refused at validation")
     void negativeShape() {
         Sample flipped = sample();
