@@ -96,7 +96,7 @@ class DeadLetterIntegrationTest {
                     s.setPixels(ByteBuffer.wrap(new byte[400]));
                 })),
                 new BadKind("validate", "label 11 is outside", i -> encode(sample(train, i), s -> s.setLabel(11))),
-                new BadKind("validate", "label -1 is outside", i -> encode(sample(train, i), s -> s.setLabel(-1))));
+                new BadKind("validate", "label -2 is outside", i -> encode(sample(train, i), s -> s.setLabel(-2))));
         Properties producerProperties = client();
         producerProperties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         List<BadKind> sentBad = new ArrayList<>();
