@@ -57,8 +57,8 @@ final class ServingBench {
     private static final int LOAD_THREADS = 4;
     /** Epochs the learner comparison and the streaming inference warm up on before the timed one. */
     private static final int WARMUP_EPOCHS = 3;
-    /** Epochs the learner of the HTTP measurement has to train on: enough to outlast both phases. */
-    private static final int HTTP_EPOCHS = 12;
+    /** Epochs the learner of the HTTP measurement has to train on: enough for M4 to outlast the phases. */
+    private static final int HTTP_EPOCHS = 16;
     /** How long the HTTP measurement watches the learner without load, then with it. */
     private static final Duration PHASE = Duration.ofSeconds(8);
 
@@ -147,7 +147,8 @@ final class ServingBench {
     /**
      * A learner in a child process trains; this process follows its versions and serves them over HTTP. The learner's
      * samples/s is watched for a phase without requests and a phase with {@link #REQUESTS_PER_SECOND} requests/s of
-     * one image each; then, the learner stopped, the same load once more: what serving costs on its own.
+     * one image each (after a phase of the same load to warm the server up); then, the learner stopped, the same load
+     * once more: what serving costs on its own.
      */
     private Map<String, Object> httpUnderLoad(KafkaCluster cluster, TopicAdmin admin, Path work) throws Exception {
         Topics topics = new Topics("bench-http.");
@@ -170,6 +171,8 @@ final class ServingBench {
                 throw new IllegalStateException("the learner did not train an epoch within 3 minutes: "
                         + Files.readString(work.resolve("learner.log")));
             }
+            // A server runs for long: its JIT compilation and first collections are not what a request waits for.
+            load(server.uri().resolve("/predict"), follower);
             Instant quietStart = Instant.now();
             Thread.sleep(PHASE.toMillis());
             Instant loadStart = Instant.now();
