@@ -57,6 +57,8 @@ final class ServingBench {
     private static final int LOAD_THREADS = 4;
     /** Epochs the learner comparison and the streaming inference warm up on before the timed one. */
     private static final int WARMUP_EPOCHS = 3;
+    /** Turns each of the learners with and without predictions takes. */
+    private static final int LEARNER_ROUNDS = 3;
     /** Epochs the learner of the HTTP measurement has to train on: enough for M4 to outlast the phases. */
     private static final int HTTP_EPOCHS = 16;
     /** How long the HTTP measurement watches the learner without load, then with it. */
@@ -78,19 +80,28 @@ final class ServingBench {
         try (KafkaCluster cluster = KafkaCluster.connect(null, work.resolve("kafka"), new Properties());
              TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
             Topics topics = new Topics("bench-serving.");
-            Topics predicting = topics.withOutputPrefix("bench-predicting.");
             admin.createAll(topics, (short) 1);
-            admin.createAll(predicting, (short) 1);
             long warmup = (long) WARMUP_EPOCHS * train.count();
             new SampleProducer(cluster.clientProperties()).produce(topics.train(), train,
                     new ProduceOptions(0, false, 0, WARMUP_EPOCHS + 1, 0, 0), sent -> { });
-            double without = BenchCommand.timeLearner(cluster, admin, topics, config, warmup, warmup + train.count(),
-                    work.resolve("streams-without"), 0).lastEpoch();
-            double with = BenchCommand.timeLearner(cluster, admin, predicting, config, warmup, warmup + train.count(),
-                    work.resolve("streams-with"), Predictions.DEFAULT_TOP).lastEpoch();
-            figures.put("learnerSamplesPerSecond", without);
-            figures.put("learnerWithPredictionsSamplesPerSecond", with);
-            figures.put("predictionsToWithout", with / without);
+            // Learners with and without predictions take turns, each on its own output topics, so that both medians
+            // come from the same stretch of the machine's time.
+            double[] without = new double[LEARNER_ROUNDS];
+            double[] with = new double[LEARNER_ROUNDS];
+            for (int round = 0; round < LEARNER_ROUNDS; round++) {
+                for (boolean predicting : new boolean[] {false, true}) {
+                    String name = (predicting ? "with-" : "without-") + round;
+                    Topics outputs = topics.withOutputPrefix("bench-" + name + ".");
+                    admin.createAll(outputs, (short) 1);
+                    double rate = BenchCommand.timeLearner(cluster, admin, outputs, config, warmup,
+                            warmup + train.count(), work.resolve("streams-" + name),
+                            predicting ? Predictions.DEFAULT_TOP : 0).lastEpoch();
+                    (predicting ? with : without)[round] = rate;
+                }
+            }
+            figures.put("learnerSamplesPerSecond", median(without));
+            figures.put("learnerWithPredictionsSamplesPerSecond", median(with));
+            figures.put("predictionsToWithout", median(with) / median(without));
             figures.put("streamingPredictionsPerSecond", streamingRate(cluster, admin, topics, warmup));
             figures.putAll(httpUnderLoad(cluster, admin, work));
         } finally {
@@ -318,6 +329,12 @@ final class ServingBench {
             }
         }
         return steps / seconds;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static double percentile(List<Long> sorted, double fraction) {

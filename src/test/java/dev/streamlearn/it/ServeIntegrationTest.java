@@ -100,13 +100,12 @@ class ServeIntegrationTest {
     private static float[] pixels(Mnist train, int index) {
         byte[] image = train.image(index);
         float[] input = new float[image.length];
-        for (int i = 0; i < image.length; i++) {
-            input[i] = (image[i] & 0xff) * (1f / 255f);
-        }
+        dev.streamlearn.model.Pixels.scale(image, input, 0);
         return input;
     }
 
-    private static String image(Mnist train, int index) {
+    /** An MNIST image as the body of POST /predict. */
+    static String image(Mnist train, int index) {
         StringBuilder text = new StringBuilder("{\"pixels\": [");
         byte[] image = train.image(index);
         for (int i = 0; i < image.length; i++) {

@@ -107,7 +107,7 @@ class StreamingServeIntegrationTest {
                             }
                         }
                         HttpResponse<String> answer = client.send(HttpRequest.newBuilder(http.resolve("/predict"))
-                                .POST(HttpRequest.BodyPublishers.ofString(pixelsJson(train, 0))).build(),
+                                .POST(HttpRequest.BodyPublishers.ofString(ServeIntegrationTest.image(train, 0))).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         assertEquals(200, answer.statusCode(), answer.body());
                         httpSteps.add(new ObjectMapper().readTree(answer.body()).get("step").asLong());
@@ -219,14 +219,5 @@ class StreamingServeIntegrationTest {
         return Sample.newBuilder().setId(index).setLabel(mnist.labels()[index]).setRows(28).setCols(28)
                 .setPixels(ByteBuffer.wrap(mnist.image(index))).setDataset("mnist-train").setEpoch(0)
                 .setProducedAt(Instant.EPOCH).build();
-    }
-
-    private static String pixelsJson(Mnist mnist, int index) {
-        StringBuilder text = new StringBuilder("{\"pixels\": [");
-        byte[] image = mnist.image(index);
-        for (int i = 0; i < image.length; i++) {
-            text.append(i == 0 ? "" : ",").append(image[i] & 0xff);
-        }
-        return text.append("]}").toString();
     }
 }

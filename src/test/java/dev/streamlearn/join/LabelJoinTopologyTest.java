@@ -7,6 +7,7 @@ import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.Features;
 import dev.streamlearn.avro.Label;
 import dev.streamlearn.avro.Sample;
+import dev.streamlearn.kafka.DriverProperties;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.learner.InputFormat;
 import java.nio.ByteBuffer;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -32,11 +32,7 @@ class LabelJoinTopologyTest {
     Path stateDir;
 
     private Properties properties() {
-        Properties p = new Properties();
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "join-test");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        return p;
+        return DriverProperties.of("join-test", stateDir);
     }
 
     private static JoinConfig config(InputFormat format) {

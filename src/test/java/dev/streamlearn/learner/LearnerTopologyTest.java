@@ -8,6 +8,7 @@ import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.Prediction;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.TrainingSummary;
+import dev.streamlearn.kafka.DriverProperties;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.model.BitwiseAssertions;
 import dev.streamlearn.model.ModelConfig;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -55,11 +55,7 @@ class LearnerTopologyTest {
     }
 
     private Properties properties() {
-        Properties p = new Properties();
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        return p;
+        return DriverProperties.of("topology-test", stateDir);
     }
 
     /** Runs samples (and optionally bad records between them) through the topology; returns the live model. */

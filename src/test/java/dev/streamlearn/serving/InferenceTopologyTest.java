@@ -9,6 +9,7 @@ import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.Features;
 import dev.streamlearn.avro.Prediction;
 import dev.streamlearn.avro.Sample;
+import dev.streamlearn.kafka.DriverProperties;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.learner.InputFormat;
 import dev.streamlearn.model.ModelConfig;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -41,11 +41,7 @@ class InferenceTopologyTest {
     Path stateDir;
 
     private Properties properties() {
-        Properties p = new Properties();
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "inference-test");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        return p;
+        return DriverProperties.of("inference-test", stateDir);
     }
 
     private static OnlineTrainer trained(ModelConfig config, int steps) {
