@@ -29,7 +29,8 @@ final class InferenceProcessor implements Processor<byte[], byte[], byte[], byte
     private final InferenceConfig config;
     private final Supplier<ServedModel> model;
     private ProcessorContext<byte[], byte[]> context;
-    /** The configuration the validator and the prediction writer were made for: a new learner's may differ. */
+    /** The version last answered with, and the configuration the validator and the prediction writer were made for. */
+    private ServedModel answering;
     private ModelConfig checkedFor;
     private SampleValidator validator;
     private Predictions predictions;
@@ -50,10 +51,13 @@ final class InferenceProcessor implements Processor<byte[], byte[], byte[], byte
         InputRecord input = new InputRecord(record.key(), record.value(), metadata.topic(), metadata.partition(),
                 metadata.offset(), record.timestamp());
         ServedModel version = model.get();
-        if (!version.config().equals(checkedFor)) {
-            checkedFor = version.config();
-            validator = new SampleValidator(checkedFor, config.inputFormat());
-            predictions = new Predictions(checkedFor, config.top());
+        if (version != answering) {
+            answering = version;
+            if (!version.config().equals(checkedFor)) {
+                checkedFor = version.config();
+                validator = new SampleValidator(checkedFor, config.inputFormat());
+                predictions = new Predictions(checkedFor, config.top());
+            }
         }
         SampleValidator.Checked checked = validator.check(record.value());
         if (!checked.accepted()) {
