@@ -54,7 +54,7 @@ final class JoinCommand implements Callable<Integer> {
     @Mixin
     InputOptions input;
 
-    @Option(names = "--state-dir", defaultValue = "data/streams",
+    @Option(names = "--state-dir", defaultValue = "data/streams", paramLabel = "DIR",
             description = "Kafka Streams local state: the join's windows (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
