@@ -6,10 +6,12 @@ import dev.streamlearn.learner.Learner;
 import dev.streamlearn.learner.LearnerConfig;
 import dev.streamlearn.diagnosis.Catalogue;
 import dev.streamlearn.learner.LiveModel;
+import dev.streamlearn.learner.Partitioning;
 import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
-import java.util.List;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +30,11 @@ final class LearnCommand implements Callable<Integer> {
     @Mixin
     LearnerOptions learner;
 
+    @Option(names = "--partitioning", defaultValue = "single", paramLabel = "single|per-partition",
+            description = "One model on a one-partition training topic, or one model per partition, each trained on "
+                    + "its partition's order alone (default: ${DEFAULT-VALUE}).")
+    String partitioning;
+
     @Option(names = "--stop-at-end",
             description = "Stop once everything that was in the training topic at start has been trained on.")
     boolean stopAtEnd;
@@ -42,7 +49,12 @@ final class LearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LearnerConfig config = learner.toConfig("streamlearn-learner", kafka.topics(), model);
+        Partitioning mode = Partitioning.parse(partitioning);
+        LearnerConfig config = learner.toConfig("streamlearn-learner", kafka.topics(), model, mode);
+        if (mode == Partitioning.PER_PARTITION && report != null) {
+            throw new IllegalArgumentException("--report describes one model; with --partitioning per-partition "
+                    + "each partition's summaries are on the monitor topic (monitor --json)");
+        }
         if (kafka.printedConfig()) {
             return 0;
         }
@@ -50,14 +62,18 @@ final class LearnCommand implements Callable<Integer> {
              KafkaCluster cluster = kafka.connect();
              TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
             admin.createAll(config.topics(), (short) 1);
-            admin.requireSinglePartition(config.topics().train().name());
-            long end = admin.endOffset(config.topics().train().name());
+            String topic = config.topics().train().name();
+            if (mode == Partitioning.SINGLE) {
+                admin.requireSinglePartition(topic);
+            }
+            Map<Integer, Long> ends = admin.endOffsets(topic);
             Learner running = new Learner(cluster.clientProperties(), config, learner.stateDir);
             long start = System.nanoTime();
             running.start();
             System.err.println("learner " + config.applicationId() + " training " + config.model().describe()
-                    + " on " + config.topics().train().name() + (stopAtEnd ? " up to offset " + end : ""));
-            boolean reachedEnd = running.awaitCommitted(admin, stopAtEnd ? end : Long.MAX_VALUE, signal.requested());
+                    + " on " + topic + (mode == Partitioning.SINGLE ? "" : ", one model per partition")
+                    + (stopAtEnd ? " up to offset" + (ends.size() > 1 ? "s " : " ") + offsets(ends) : ""));
+            boolean reachedEnd = running.awaitCommitted(admin, stopAtEnd ? ends : null, signal.requested());
             if (reachedEnd && !config.publishInterval().isZero()) {
                 running.awaitVersionOfCurrentStep(config.publishInterval().plusSeconds(5));
             }
@@ -66,7 +82,13 @@ final class LearnCommand implements Callable<Integer> {
                 System.err.println("learner failed: " + running.failureMessage());
                 return 1;
             }
-            if (export != null || report != null) {
+            if (export != null && mode == Partitioning.PER_PARTITION) {
+                for (int partition : running.liveModel().partitions()) {
+                    Path file = partitionFile(export, partition);
+                    Npz.export(running.liveModel().trainer(partition).orElseThrow().network(), file);
+                    System.err.println("weights of partition " + partition + " written to " + file);
+                }
+            } else if (export != null || report != null) {
                 OnlineTrainer trainer = running.liveModel().trainer().orElseThrow(
                         () -> new IllegalStateException("the learner never started a model"));
                 if (export != null) {
@@ -91,5 +113,24 @@ final class LearnCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /** m.npz -> m-p3.npz: the export of one partition's model. */
+    static Path partitionFile(Path export, int partition) {
+        String name = export.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String file = dot < 0 ? name + "-p" + partition : name.substring(0, dot) + "-p" + partition + name.substring(dot);
+        return export.resolveSibling(file);
+    }
+
+    /** "0" or "p0=120, p1=131": the end offsets a stopping learner waits for. */
+    private static String offsets(Map<Integer, Long> ends) {
+        if (ends.size() == 1) {
+            return String.valueOf(ends.values().iterator().next());
+        }
+        StringBuilder text = new StringBuilder();
+        ends.forEach((partition, end) -> text.append(text.length() == 0 ? "" : ", ").append("p").append(partition)
+                .append('=').append(end));
+        return text.toString();
     }
 }

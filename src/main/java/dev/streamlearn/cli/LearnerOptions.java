@@ -2,6 +2,7 @@ package dev.streamlearn.cli;
 
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.learner.LearnerConfig;
+import dev.streamlearn.learner.Partitioning;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Mixin;
@@ -74,11 +75,17 @@ final class LearnerOptions {
 
     /** The config, with defaultApplicationId unless --application-id was given. */
     LearnerConfig toConfig(String defaultApplicationId, Topics topics, ModelOptions model) {
+        return toConfig(defaultApplicationId, topics, model, Partitioning.SINGLE);
+    }
+
+    /** As above, with one model or one per partition of the training topic (learn). */
+    LearnerConfig toConfig(String defaultApplicationId, Topics topics, ModelOptions model,
+                           Partitioning partitioning) {
         return LearnerConfig.builder(applicationId == null ? defaultApplicationId : applicationId, topics,
                         model.toConfig())
                 .summaryInterval(summaryInterval).snapshotInterval(snapshotInterval).histogramBins(histogramBins)
                 .initFrom(model.initFrom).evaluationInterval(evaluationInterval).checkpointInterval(checkpointInterval)
                 .inputFormat(input.format()).publishInterval(duration("--publish-every", publishEvery))
-                .predictionTop(predictions ? prediction.top() : 0).build();
+                .predictionTop(predictions ? prediction.top() : 0).partitioning(partitioning).build();
     }
 }

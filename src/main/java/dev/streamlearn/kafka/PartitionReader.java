@@ -27,12 +27,19 @@ public final class PartitionReader {
     public static <K, V> void read(Properties clientProperties, String topic, Deserializer<K> keys,
                                    Deserializer<V> values, long from, long to, Duration timeout,
                                    Consumer<ConsumerRecord<K, V>> onRecord) {
+        read(clientProperties, topic, 0, keys, values, from, to, timeout, onRecord);
+    }
+
+    /** As above, on one partition of the topic. */
+    public static <K, V> void read(Properties clientProperties, String topic, int partitionNumber,
+                                   Deserializer<K> keys, Deserializer<V> values, long from, long to, Duration timeout,
+                                   Consumer<ConsumerRecord<K, V>> onRecord) {
         Properties p = new Properties();
         p.putAll(clientProperties);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(Topics.MAX_RECORD_BYTES));
-        TopicPartition partition = new TopicPartition(topic, 0);
+        TopicPartition partition = new TopicPartition(topic, partitionNumber);
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(p, keys, values)) {
             consumer.assign(List.of(partition));
             if (from < 0) {

@@ -116,7 +116,23 @@ public final class TopicAdmin implements AutoCloseable {
 
     /** The log-end offset of partition 0 of a topic: the offset the next record will get. */
     public long endOffset(String topic) {
-        TopicPartition partition = new TopicPartition(topic, 0);
+        return endOffset(topic, 0);
+    }
+
+    /** The log-end offset of every partition of a topic, by partition. */
+    public Map<Integer, Long> endOffsets(String topic) {
+        int partitions = partitions(topic).orElseThrow(() -> new IllegalArgumentException("topic " + topic
+                + " does not exist"));
+        Map<Integer, Long> ends = new java.util.TreeMap<>();
+        for (int p = 0; p < partitions; p++) {
+            ends.put(p, endOffset(topic, p));
+        }
+        return ends;
+    }
+
+    /** The log-end offset of one partition of a topic. */
+    public long endOffset(String topic, int partitionNumber) {
+        TopicPartition partition = new TopicPartition(topic, partitionNumber);
         try {
             return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
                     .get(60, TimeUnit.SECONDS).offset();
@@ -163,7 +179,12 @@ public final class TopicAdmin implements AutoCloseable {
      * when it has none.
      */
     public OptionalLong committedOffset(String groupId, String topic) {
-        TopicPartition partition = new TopicPartition(topic, 0);
+        return committedOffset(groupId, topic, 0);
+    }
+
+    /** As {@link #committedOffset(String, String)}, on one partition of the topic. */
+    public OptionalLong committedOffset(String groupId, String topic, int partitionNumber) {
+        TopicPartition partition = new TopicPartition(topic, partitionNumber);
         try {
             var offsets = admin.listConsumerGroupOffsets(Map.of(groupId, new ListConsumerGroupOffsetsSpec()
                             .topicPartitions(List.of(partition))),

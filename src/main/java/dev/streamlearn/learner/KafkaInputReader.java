@@ -21,24 +21,15 @@ final class KafkaInputReader implements InputReader {
 
     @Override
     public OptionalLong committedOffset(String topic, int partition) {
-        requireFirstPartition(topic, partition);
         try (TopicAdmin admin = new TopicAdmin(clientProperties)) {
-            return admin.committedOffset(groupId, topic);
+            return admin.committedOffset(groupId, topic, partition);
         }
     }
 
     @Override
     public void read(String topic, int partition, long from, long to, Consumer<InputRecord> each) {
-        requireFirstPartition(topic, partition);
-        PartitionReader.read(clientProperties, topic, new ByteArrayDeserializer(), new ByteArrayDeserializer(), from,
-                to, TIMEOUT, record -> each.accept(new InputRecord(record.key(), record.value(), topic, partition,
+        PartitionReader.read(clientProperties, topic, partition, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(), from, to, TIMEOUT, record -> each.accept(new InputRecord(record.key(), record.value(), topic, partition,
                         record.offset(), record.timestamp())));
-    }
-
-    private static void requireFirstPartition(String topic, int partition) {
-        if (partition != 0) {
-            throw new IllegalArgumentException(topic + " partition " + partition + ": the training topic has one "
-                    + "partition, 0");
-        }
     }
 }

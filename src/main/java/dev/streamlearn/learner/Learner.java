@@ -4,6 +4,7 @@ import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -129,16 +130,35 @@ public final class Learner implements AutoCloseable {
      */
     public boolean awaitCommitted(TopicAdmin admin, long endOffset, CountDownLatch interrupted)
             throws InterruptedException {
+        return awaitCommitted(admin, endOffset == Long.MAX_VALUE ? null : Map.of(0, endOffset), interrupted);
+    }
+
+    /**
+     * As above for several input partitions (one model each): until every partition's input is committed up to its
+     * end offset and its model, on this instance, has seen it. Pass null to wait only for a failure or an
+     * interruption.
+     */
+    public boolean awaitCommitted(TopicAdmin admin, Map<Integer, Long> endOffsets, CountDownLatch interrupted)
+            throws InterruptedException {
         while (failure.get() == null && isRunning()) {
             if (interrupted.await(250, TimeUnit.MILLISECONDS)) {
                 return false;
             }
-            if (endOffset != Long.MAX_VALUE && liveModel.trainer().isPresent()
-                    && admin.committedOffset(applicationId, inputTopic).orElse(0) >= endOffset) {
+            if (endOffsets != null && reached(admin, endOffsets)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private boolean reached(TopicAdmin admin, Map<Integer, Long> endOffsets) {
+        for (Map.Entry<Integer, Long> end : endOffsets.entrySet()) {
+            if (liveModel.trainer(end.getKey()).isEmpty()
+                    || admin.committedOffset(applicationId, inputTopic, end.getKey()).orElse(0) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -148,13 +168,25 @@ public final class Learner implements AutoCloseable {
     public boolean awaitVersionOfCurrentStep(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && failure.get() == null) {
-            var trainer = liveModel.trainer();
-            if (trainer.isPresent() && liveModel.versionStep() >= trainer.get().updates()) {
+            if (everyVersionSent()) {
                 return true;
             }
             Thread.sleep(20);
         }
         return false;
+    }
+
+    /** Whether every model this instance trains has had a version of its current step sent. */
+    private boolean everyVersionSent() {
+        if (liveModel.partitions().isEmpty()) {
+            return false;
+        }
+        for (int partition : liveModel.partitions()) {
+            if (liveModel.versionStep(partition) < liveModel.trainer(partition).orElseThrow().updates()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public boolean isRunning() {

@@ -27,11 +27,13 @@ import java.time.Duration;
  *                        when the record before the stop offset has been trained; zero = never
  * @param predictionTop a test-then-train prediction of every accepted record to the predictions topic, listing this
  *                      many of its most probable classes; 0 = no predictions
+ * @param partitioning one model, or one model per partition of the training topic
  */
 public record LearnerConfig(String applicationId, Topics topics, ModelConfig model, int summaryInterval,
                             int snapshotInterval, int histogramBins, Path initFrom, int evaluationInterval,
                             int checkpointInterval, long stopOffset, Checkpoint startCheckpoint,
-                            InputFormat inputFormat, Duration publishInterval, int predictionTop) {
+                            InputFormat inputFormat, Duration publishInterval, int predictionTop,
+                            Partitioning partitioning) {
 
     public static final int DEFAULT_SUMMARY_INTERVAL = 100;
     public static final int DEFAULT_SNAPSHOT_INTERVAL = 10_000;
@@ -67,6 +69,7 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         private InputFormat inputFormat = InputFormat.AVRO;
         private Duration publishInterval = DEFAULT_PUBLISH_INTERVAL;
         private int predictionTop;
+        private Partitioning partitioning = Partitioning.SINGLE;
 
         private Builder(String applicationId, Topics topics, ModelConfig model) {
             this.applicationId = applicationId;
@@ -129,10 +132,15 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
             return this;
         }
 
+        public Builder partitioning(Partitioning value) {
+            partitioning = value;
+            return this;
+        }
+
         public LearnerConfig build() {
             return new LearnerConfig(applicationId, topics, model, summaryInterval, snapshotInterval, histogramBins,
                     initFrom, evaluationInterval, checkpointInterval, stopOffset, startCheckpoint, inputFormat,
-                    publishInterval, predictionTop);
+                    publishInterval, predictionTop, partitioning);
         }
     }
 
@@ -176,5 +184,13 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
     /** Whether the learner writes a prediction of every accepted record before it learns from it. */
     public boolean predictions() {
         return predictionTop > 0;
+    }
+
+    /**
+     * The key of the model versions of the model trained on a partition: the application id, or with one model per
+     * partition the application id and the partition ({@code ID/p3}).
+     */
+    public String modelKey(int partition) {
+        return partitioning == Partitioning.SINGLE ? applicationId : applicationId + "/p" + partition;
     }
 }

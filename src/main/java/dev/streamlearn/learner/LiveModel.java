@@ -2,19 +2,26 @@ package dev.streamlearn.learner;
 
 import dev.streamlearn.model.OnlineTrainer;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * A handle on the trainer the learner's processor is using, and on the counts around it, for the code that started
- * the learner in the same JVM (export the weights when it stops, report on the job, evaluate on the test split). It is
+ * A handle on the trainers the learner's processors are using (one per input partition this instance trains), and
+ * on the counts around them, for the code that started the learner in the same JVM (export the weights when it stops, report on the job, evaluate on the test split). It is
  * published once the processor has restored and caught up, so from then on it holds at least every committed record.
  * Read it only after the learner has stopped or while holding no expectation that it stands still.
  */
 public final class LiveModel {
-    private volatile OnlineTrainer trainer;
-    private volatile Supplier<Progress> progress;
-    private volatile long versionStep = -1;
+    /** What one partition's processor has published. */
+    private record Published(OnlineTrainer trainer, Supplier<Progress> progress) {
+    }
+
+    private final Map<Integer, Published> published = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> versionSteps = new ConcurrentHashMap<>();
 
     /**
      * What became of the records besides the steps, since training began, and the alerts active now.
@@ -27,26 +34,43 @@ public final class LiveModel {
     public record Progress(long rejected, long skipped, long unlabelled, List<String> activeAlerts) {
     }
 
-    void publish(OnlineTrainer current, Supplier<Progress> currentProgress) {
-        progress = currentProgress;
-        trainer = current;
+    void publish(int partition, OnlineTrainer current, Supplier<Progress> currentProgress) {
+        published.put(partition, new Published(current, currentProgress));
     }
 
+    /** The trainer of partition 0: a single-partition learner's only model. */
     public Optional<OnlineTrainer> trainer() {
-        return Optional.ofNullable(trainer);
+        return trainer(0);
     }
 
-    void versionSent(long step) {
-        versionStep = step;
+    /** The trainer of the model of one input partition, once this instance has restored it. */
+    public Optional<OnlineTrainer> trainer(int partition) {
+        Published model = published.get(partition);
+        return model == null ? Optional.empty() : Optional.of(model.trainer());
     }
 
-    /** The step of the last model version sent to the models topic (committed with the next commit), or -1. */
+    /** The input partitions whose models this instance has published, in order. */
+    public SortedSet<Integer> partitions() {
+        return new TreeSet<>(published.keySet());
+    }
+
+    void versionSent(int partition, long step) {
+        versionSteps.put(partition, step);
+    }
+
+    /** The step of partition 0's last model version sent to the models topic (committed with the next commit), or -1. */
     public long versionStep() {
-        return versionStep;
+        return versionStep(0);
     }
 
+    /** The step of a partition's last model version sent to the models topic, or -1. */
+    public long versionStep(int partition) {
+        return versionSteps.getOrDefault(partition, -1L);
+    }
+
+    /** Partition 0's progress: a single-partition learner's. */
     public Optional<Progress> progress() {
-        Supplier<Progress> source = progress;
-        return source == null ? Optional.empty() : Optional.of(source.get());
+        Published model = published.get(0);
+        return model == null ? Optional.empty() : Optional.of(model.progress().get());
     }
 }

@@ -86,7 +86,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
             nextOffset = -1;
             caughtUp = false;
         }
-        services.liveModel().publish(loop.trainer(), loop::progress);
+        services.liveModel().publish(partition, loop.trainer(), loop::progress);
         if (!config.publishInterval().isZero()) {
             processorContext.schedule(config.publishInterval(), PunctuationType.WALL_CLOCK_TIME,
                     now -> publishVersion());
@@ -94,7 +94,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
     }
 
     /**
-     * Sends the model as it is now to the models topic, keyed by application id, when it has changed since the last
+     * Sends the model as it is now to the models topic, keyed by its model key, when it has changed since the last
      * version: from a punctuation or a record, so in the transaction that commits the records it has trained on, and a
      * version is always a model the learner really had.
      */
@@ -103,12 +103,13 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
         if (nextOffset < 0 || model.updates() == publishedStep) {
             return;
         }
-        context.forward(new Record<Object, SpecificRecord>(config.applicationId(),
+        int partition = context.taskId().partition();
+        context.forward(new Record<Object, SpecificRecord>(config.modelKey(partition),
                 ModelCheckpoint.version(config.applicationId(), config.topics().train().name(),
-                        context.taskId().partition(), nextOffset, model), context.currentSystemTimeMs()),
+                        partition, nextOffset, model), context.currentSystemTimeMs()),
                 LearnerTopology.MODEL_SINK);
         publishedStep = model.updates();
-        services.liveModel().versionSent(publishedStep);
+        services.liveModel().versionSent(partition, publishedStep);
     }
 
     private TrainingLoop restore(Checkpoint checkpoint) {

@@ -211,6 +211,19 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    @DisplayName("learn --partitioning: an unknown mode, or one report for several models, is one line and exit 2")
+    void partitioning() {
+        Outcome unknown = run(Map.of(), "learn", "--partitioning", "averaged", "--print-config");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("--partitioning is 'averaged', expected single or per-partition"),
+                unknown.err());
+        Outcome report = run(Map.of(), "learn", "--partitioning", "per-partition", "--report", "r.json",
+                "--print-config");
+        assertEquals(2, report.exitCode());
+        assertTrue(report.err().contains("--report describes one model"), report.err());
+    }
+
+    @Test
     @DisplayName("every command lists itself in --help, and each has its own --help")
     void help() {
         java.util.Set<String> commands = StreamlearnCommand.commandLine().getSubcommands().keySet();

@@ -1,0 +1,30 @@
+package dev.streamlearn.learner;
+
+import java.util.Locale;
+
+/**
+ * How a learner spreads over the training topic's partitions. One partition is one total order of samples, which is
+ * what makes a model a function of topic offsets, so every model here trains on exactly one partition.
+ */
+public enum Partitioning {
+    /** One model on a topic of one partition (a topic of more is refused at start). */
+    SINGLE,
+    /**
+     * One model per partition, each with its own store, snapshot, catch-up, summaries (which name the partition) and
+     * model versions; Kafka Streams spreads the partitions over the instances of one application id.
+     */
+    PER_PARTITION;
+
+    public static Partitioning parse(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "single" -> SINGLE;
+            case "per-partition" -> PER_PARTITION;
+            default -> throw new IllegalArgumentException("--partitioning is '" + text + "', expected single or "
+                    + "per-partition");
+        };
+    }
+
+    public String flagValue() {
+        return this == SINGLE ? "single" : "per-partition";
+    }
+}

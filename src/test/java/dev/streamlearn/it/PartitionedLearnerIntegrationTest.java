@@ -1,0 +1,97 @@
+package dev.streamlearn.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streamlearn.avro.Checkpoint;
+import dev.streamlearn.avro.Sample;
+import dev.streamlearn.avro.TrainingSummary;
+import dev.streamlearn.cli.StreamlearnCommand;
+import dev.streamlearn.data.Mnist;
+import dev.streamlearn.kafka.PartitionReader;
+import dev.streamlearn.kafka.TopicAdmin;
+import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.model.FloatTensor;
+import dev.streamlearn.model.ModelConfig;
+import dev.streamlearn.model.Npz;
+import dev.streamlearn.model.OnlineTrainer;
+import dev.streamlearn.producer.ProduceOptions;
+import dev.streamlearn.producer.SampleProducer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code learn --partitioning per-partition} on a 2-partition training topic of a real broker. */
+class PartitionedLearnerIntegrationTest {
+    private static final int SAMPLES = 4_000;
+
+    @TempDir
+    Path work;
+
+    @Test
+    @DisplayName("one model per partition: each export, each last model version and each partition's summaries are "
+            + "those of a model trained on that partition's records alone, bit for bit")
+    void oneModelPerPartition() throws Exception {
+        Mnist train = EndToEndScenario.mnist(Mnist.Split.TRAIN);
+        try (Broker broker = new Broker(work.resolve("kafka"))) {
+            Topics topics = new Topics("pp.");
+            try (Admin admin = Admin.create(broker.client());
+                 TopicAdmin topicAdmin = new TopicAdmin(broker.client())) {
+                admin.createTopics(List.of(new NewTopic(topics.train().name(), 2, (short) 1))).all().get();
+                topicAdmin.createAll(topics, (short) 1);
+            }
+            new SampleProducer(broker.client()).produce(topics.train(), train,
+                    new ProduceOptions(SAMPLES, false, 0, 1, 0, 0), sent -> { });
+            Path export = work.resolve("m.npz");
+            int exit = StreamlearnCommand.commandLine().execute("learn", "--bootstrap-servers",
+                    broker.bootstrapServers(), "--topic-prefix", "pp.", "--config", work.resolve("none").toString(),
+                    "--model", "M2", "--partitioning", "per-partition", "--application-id", "pp-learner",
+                    "--evaluation-interval", "0", "--state-dir", work.resolve("streams").toString(), "--stop-at-end",
+                    "--export", export.toString());
+            assertEquals(0, exit);
+
+            Map<String, Long> lastVersions = new HashMap<>();
+            PartitionReader.read(broker.client(), topics.models().name(), topics.models().keySerde().deserializer(),
+                    topics.models().valueSerde().deserializer(), -1, -1, Duration.ofSeconds(30),
+                    (ConsumerRecord<String, Checkpoint> version) -> lastVersions.put(version.key(),
+                            version.value().getStep()));
+            Map<Integer, Long> lastSummaryStep = new HashMap<>();
+            PartitionReader.read(broker.client(), topics.monitor().name(), topics.monitor().keySerde().deserializer(),
+                    topics.monitor().valueSerde().deserializer(), -1, -1, Duration.ofSeconds(30),
+                    (ConsumerRecord<Long, TrainingSummary> summary) -> lastSummaryStep.merge(
+                            summary.value().getInputPartition(), summary.value().getLastStep(), Math::max));
+            long total = 0;
+            for (int partition = 0; partition < 2; partition++) {
+                OnlineTrainer reference = new OnlineTrainer(ModelConfig.preset("M2").build());
+                PartitionReader.read(broker.client(), topics.train().name(), partition, new ByteArrayDeserializer(),
+                        topics.train().valueSerde().deserializer(), -1, -1, Duration.ofSeconds(30),
+                        (ConsumerRecord<byte[], Sample> record) -> reference.step(record.value().getPixels().array(),
+                                record.value().getLabel()));
+                long steps = reference.updates();
+                total += steps;
+                assertTrue(steps > SAMPLES / 4, "partition " + partition + " holds " + steps + " samples");
+                OnlineTrainer exported = new OnlineTrainer(ModelConfig.preset("M2").build());
+                Npz.load(exported.network(), work.resolve("m-p" + partition + ".npz"));
+                List<FloatTensor> expected = reference.network().parameters();
+                for (int t = 0; t < expected.size(); t++) {
+                    assertArrayEquals(expected.get(t).toArray(), exported.network().parameters().get(t).toArray(),
+                            "partition " + partition + ", tensor " + t);
+                }
+                assertEquals(steps, lastVersions.get("pp-learner/p" + partition), "last version of " + partition);
+                assertEquals(steps - steps % 100, lastSummaryStep.get(partition), "summaries of " + partition);
+            }
+            assertEquals(SAMPLES, total);
+            assertEquals(2, lastVersions.size(), "one key per partition's model: " + lastVersions.keySet());
+        }
+    }
+}
