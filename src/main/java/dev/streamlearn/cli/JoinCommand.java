@@ -5,6 +5,7 @@ import dev.streamlearn.join.LabelJoin;
 import dev.streamlearn.kafka.KafkaCluster;
 import dev.streamlearn.kafka.TopicAdmin;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -61,7 +62,7 @@ final class JoinCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String training = toTopic == null ? kafka.topics().train().name() : toTopic;
-        java.time.Duration window = LearnerOptions.duration("--within", within);
+        Duration window = Durations.parse("--within", within);
         if (window.isZero()) {
             throw new IllegalArgumentException("--within is '" + within + "', expected a duration > 0");
         }

@@ -4,7 +4,6 @@ import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.learner.LearnerConfig;
 import dev.streamlearn.learner.Partitioning;
 import java.nio.file.Path;
-import java.time.Duration;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -58,21 +57,6 @@ final class LearnerOptions {
             description = "Kafka Streams local state (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
-    /** A duration written as a number and a unit (ms, s, m), or 0. */
-    static Duration duration(String option, String text) {
-        java.util.regex.Matcher parts = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)?").matcher(text.trim());
-        if (!parts.matches() || parts.group(2) == null && !parts.group(1).equals("0")) {
-            throw new IllegalArgumentException(option + " is '" + text + "', expected a duration such as 500ms, 1s "
-                    + "or 2m, or 0");
-        }
-        long amount = Long.parseLong(parts.group(1));
-        return parts.group(2) == null ? Duration.ZERO : switch (parts.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            default -> Duration.ofMinutes(amount);
-        };
-    }
-
     /** The config, with defaultApplicationId unless --application-id was given. */
     LearnerConfig toConfig(String defaultApplicationId, Topics topics, ModelOptions model) {
         return toConfig(defaultApplicationId, topics, model, Partitioning.SINGLE);
@@ -85,7 +69,7 @@ final class LearnerOptions {
                         model.toConfig())
                 .summaryInterval(summaryInterval).snapshotInterval(snapshotInterval).histogramBins(histogramBins)
                 .initFrom(model.initFrom).evaluationInterval(evaluationInterval).checkpointInterval(checkpointInterval)
-                .inputFormat(input.format()).publishInterval(duration("--publish-every", publishEvery))
+                .inputFormat(input.format()).publishInterval(Durations.parse("--publish-every", publishEvery))
                 .predictionTop(predictions ? prediction.top() : 0).partitioning(partitioning).build();
     }
 }

@@ -129,7 +129,7 @@ final class ProduceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Mnist.Split which = Mnist.Split.parse(split);
         ProduceOptions options = new ProduceOptions(limit, shuffle, seed, epochs, rate, startId);
-        Duration delay = LearnerOptions.duration("--label-delay", labelDelay);
+        Duration delay = Durations.parse("--label-delay", labelDelay);
         boolean json = switch (format.trim().toLowerCase(Locale.ROOT)) {
             case "avro" -> false;
             case "json" -> true;

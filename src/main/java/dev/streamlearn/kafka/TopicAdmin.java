@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -123,7 +124,7 @@ public final class TopicAdmin implements AutoCloseable {
     public Map<Integer, Long> endOffsets(String topic) {
         int partitions = partitions(topic).orElseThrow(() -> new IllegalArgumentException("topic " + topic
                 + " does not exist"));
-        Map<Integer, Long> ends = new java.util.TreeMap<>();
+        Map<Integer, Long> ends = new TreeMap<>();
         for (int p = 0; p < partitions; p++) {
             ends.put(p, endOffset(topic, p));
         }
