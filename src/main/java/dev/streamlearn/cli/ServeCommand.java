@@ -5,7 +5,6 @@ import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.serving.InferenceConfig;
 import dev.streamlearn.serving.ModelFollower;
 import dev.streamlearn.serving.PredictionServer;
-import dev.streamlearn.serving.ServedModel;
 import dev.streamlearn.serving.StreamingInference;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
@@ -79,8 +78,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         try (ShutdownSignal signal = new ShutdownSignal();
              KafkaCluster cluster = kafka.connect()) {
+            int trainingPartitions;
             try (TopicAdmin admin = new TopicAdmin(cluster.clientProperties())) {
                 admin.createAll(kafka.topics(), (short) 1);
+                trainingPartitions = admin.partitions(kafka.topics().train().name()).orElse(1);
                 if (inference != null) {
                     int partitions = admin.partitions(inference.inputTopic()).orElseThrow(() ->
                             new IllegalArgumentException("--from-topic " + inference.inputTopic()
@@ -92,9 +93,8 @@ final class ServeCommand implements Callable<Integer> {
             String whose = (learner == null ? "the learner" : learner) + "'s model versions"
                     + (pin >= 0 ? " (step " + pin + " only)" : "") + " from " + kafka.topics().models().name();
             try (ModelFollower follower = new ModelFollower(cluster.clientProperties(), kafka.topics().models(),
-                    learner, pin);
-                 PredictionServer server = address == null ? null
-                         : PredictionServer.start(address, follower::current)) {
+                    learner, pin, trainingPartitions);
+                 PredictionServer server = address == null ? null : PredictionServer.start(address, follower)) {
                 if (server != null) {
                     System.err.println("serving " + whose + " at " + server.uri() + "predict");
                 }
@@ -102,18 +102,17 @@ final class ServeCommand implements Callable<Integer> {
                     return awaitStop(signal, follower, null);
                 }
                 System.err.println("waiting for the first of " + whose);
-                while (follower.current().isEmpty()) {
+                while (!follower.ready()) {
                     if (follower.failure().isPresent() || signal.requested().await(100, TimeUnit.MILLISECONDS)) {
                         return awaitStop(signal, follower, null);
                     }
                 }
                 try (StreamingInference streaming = new StreamingInference(cluster.clientProperties(), inference,
-                        () -> follower.current().orElseThrow())) {
+                        follower)) {
                     streaming.start();
-                    ServedModel first = follower.current().orElseThrow();
                     System.err.println("predicting " + inference.inputTopic() + " -> " + inference.predictionsTopic()
-                            + " (dead letters: " + inference.deadLetterTopic() + ") with " + first.learner()
-                            + "'s versions, from step " + first.step() + ", as " + inference.applicationId());
+                            + " (dead letters: " + inference.deadLetterTopic() + ") with " + whose + ", as "
+                            + inference.applicationId());
                     return awaitStop(signal, follower, streaming);
                 }
             }

@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -132,7 +133,7 @@ final class ServingBench {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         TopicPartition partition = new TopicPartition(inference.predictionsTopic(), 0);
         try (StreamingInference streaming = new StreamingInference(cluster.clientProperties(), inference,
-                () -> model);
+                key -> Optional.of(model));
              KafkaConsumer<byte[], byte[]> predictions = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                      new ByteArrayDeserializer())) {
             predictions.assign(List.of(partition));
@@ -175,9 +176,8 @@ final class ServingBench {
                 .redirectErrorStream(true).redirectOutput(work.resolve("learner.log").toFile()).start();
         Map<String, Object> figures = new LinkedHashMap<>();
         try (SummaryTail tail = SummaryTail.follow(cluster.clientProperties(), topics.monitor(), summaries::add);
-             ModelFollower follower = new ModelFollower(cluster.clientProperties(), topics.models(), null, -1);
-             PredictionServer server = PredictionServer.start(new InetSocketAddress("127.0.0.1", 0),
-                     follower::current)) {
+             ModelFollower follower = new ModelFollower(cluster.clientProperties(), topics.models(), null, -1, 1);
+             PredictionServer server = PredictionServer.start(new InetSocketAddress("127.0.0.1", 0), follower)) {
             if (!tail.awaitStep(train.count(), Duration.ofMinutes(3))) {
                 throw new IllegalStateException("the learner did not train an epoch within 3 minutes: "
                         + Files.readString(work.resolve("learner.log")));

@@ -8,7 +8,7 @@ import dev.streamlearn.learner.InputRecord;
 import dev.streamlearn.learner.Predictions;
 import dev.streamlearn.learner.SampleValidator;
 import dev.streamlearn.model.ModelConfig;
-import java.util.function.Supplier;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -27,7 +27,7 @@ final class InferenceProcessor implements Processor<byte[], byte[], byte[], byte
     }
 
     private final InferenceConfig config;
-    private final Supplier<ServedModel> model;
+    private final Versions versions;
     private ProcessorContext<byte[], byte[]> context;
     /** The version last answered with, and the configuration the validator and the prediction writer were made for. */
     private ServedModel answering;
@@ -35,9 +35,9 @@ final class InferenceProcessor implements Processor<byte[], byte[], byte[], byte
     private SampleValidator validator;
     private Predictions predictions;
 
-    InferenceProcessor(InferenceConfig config, Supplier<ServedModel> model) {
+    InferenceProcessor(InferenceConfig config, Versions versions) {
         this.config = config;
-        this.model = model;
+        this.versions = versions;
     }
 
     @Override
@@ -50,7 +50,13 @@ final class InferenceProcessor implements Processor<byte[], byte[], byte[], byte
         RecordMetadata metadata = context.recordMetadata().orElseThrow();
         InputRecord input = new InputRecord(record.key(), record.value(), metadata.topic(), metadata.partition(),
                 metadata.offset(), record.timestamp());
-        ServedModel version = model.get();
+        Optional<ServedModel> chosen = versions.forKey(record.key());
+        if (chosen.isEmpty()) {
+            deadLetter(record, input, "route", "record has no key, and the learner trains one model per partition: "
+                    + "a record is answered by the model of its key's partition", null);
+            return;
+        }
+        ServedModel version = chosen.get();
         if (version != answering) {
             answering = version;
             if (!version.config().equals(checkedFor)) {
@@ -61,15 +67,19 @@ final class InferenceProcessor implements Processor<byte[], byte[], byte[], byte
         }
         SampleValidator.Checked checked = validator.check(record.value());
         if (!checked.accepted()) {
-            byte[] letter = Topics.DEAD_LETTER_SERDE.encode(DeadLetters.of(input, checked.stage(), checked.reason(),
-                    checked.cause()));
-            context.forward(record.withKey(Serdes.Long().serializer().serialize(config.deadLetterTopic(),
-                    metadata.offset())).withValue(letter), InferenceTopology.DEAD_LETTER_SINK);
+            deadLetter(record, input, checked.stage(), checked.reason(), checked.cause());
             return;
         }
         float[] answer = version.answer(checked.input().modelInput());
         Prediction prediction = predictions.of(input, version.learner(), version.step(), answer, checked.input());
         context.forward(record.withValue(Topics.PREDICTION_SERDE.encode(prediction)),
                 InferenceTopology.PREDICTION_SINK);
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, InputRecord input, String stage, String reason,
+                            Throwable cause) {
+        byte[] letter = Topics.DEAD_LETTER_SERDE.encode(DeadLetters.of(input, stage, reason, cause));
+        context.forward(record.withKey(Serdes.Long().serializer().serialize(config.deadLetterTopic(), input.offset()))
+                .withValue(letter), InferenceTopology.DEAD_LETTER_SINK);
     }
 }

@@ -1,6 +1,5 @@
 package dev.streamlearn.serving;
 
-import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 
@@ -15,14 +14,14 @@ public final class InferenceTopology {
     }
 
     /**
-     * @param model the version to answer with, read once per record; never empty once the application has started
-     *              (it starts after the first version arrived)
+     * @param versions the version to answer each record with, read once per record; the application starts once the
+     *                 first version (of every partition's model, with one per partition) has arrived
      */
-    public static Topology buildTopology(InferenceConfig config, Supplier<ServedModel> model) {
+    public static Topology buildTopology(InferenceConfig config, Versions versions) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 config.inputTopic());
-        topology.addProcessor(PROCESSOR, () -> new InferenceProcessor(config, model), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new InferenceProcessor(config, versions), SOURCE);
         topology.addSink(PREDICTION_SINK, config.predictionsTopic(), Serdes.ByteArray().serializer(),
                 Serdes.ByteArray().serializer(), PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), Serdes.ByteArray().serializer(),

@@ -4,23 +4,36 @@ import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.kafka.Topic;
 import dev.streamlearn.learner.CheckpointReader;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Follows one learner's versions on the models topic (read_committed, from the beginning: compaction keeps the newest
  * of each learner) on a thread of its own, and swaps each in whole: a reader gets the old version or the new one,
- * never half of either. With a pinned step only that version is served.
+ * never half of either. With a pinned step only that version is served. A learner with one model per partition
+ * publishes under {@code ID/pN}: each is followed, and a record is answered by the model of the partition its key
+ * goes to, as Kafka's default partitioner places keyed records.
  */
-public final class ModelFollower implements AutoCloseable {
-    private final AtomicReference<ServedModel> current = new AtomicReference<>();
+public final class ModelFollower implements AutoCloseable, Versions {
+    /** The map key of a learner's one model. */
+    private static final int SINGLE = -1;
+    private static final Pattern PARTITION_KEY = Pattern.compile("(.+)/p(\\d+)");
+
+    /** The versions served now, by partition (or {@link #SINGLE}), replaced whole on each new version. */
+    private final AtomicReference<Map<Integer, ServedModel>> current = new AtomicReference<>(Map.of());
+    private final int trainingPartitions;
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Thread thread;
@@ -29,8 +42,11 @@ public final class ModelFollower implements AutoCloseable {
      * @param learner the application id whose versions to serve, or null for the only learner on the topic (a second
      *                one is refused)
      * @param pinned the step to serve, or -1 to follow every version
+     * @param trainingPartitions partitions of the learner's training topic: where a key goes
      */
-    public ModelFollower(Properties clientProperties, Topic<String, Checkpoint> models, String learner, long pinned) {
+    public ModelFollower(Properties clientProperties, Topic<String, Checkpoint> models, String learner, long pinned,
+                         int trainingPartitions) {
+        this.trainingPartitions = trainingPartitions;
         Properties properties = new Properties();
         properties.putAll(clientProperties);
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -51,19 +67,27 @@ public final class ModelFollower implements AutoCloseable {
         try (consumer) {
             while (!stopping.get()) {
                 for (ConsumerRecord<String, Checkpoint> record : consumer.poll(Duration.ofMillis(100))) {
+                    Matcher partitioned = PARTITION_KEY.matcher(record.key());
                     if (following == null) {
-                        following = record.key();
-                    } else if (!following.equals(record.key())) {
-                        if (learner == null) {
-                            throw new IllegalStateException("the models topic holds versions of " + following
-                                    + " and of " + record.key() + "; name one with --model-of");
-                        }
+                        following = partitioned.matches() ? partitioned.group(1) : record.key();
+                    }
+                    int partition;
+                    if (record.key().equals(following)) {
+                        partition = SINGLE;
+                    } else if (partitioned.matches() && partitioned.group(1).equals(following)) {
+                        partition = Integer.parseInt(partitioned.group(2));
+                    } else if (learner == null) {
+                        throw new IllegalStateException("the models topic holds versions of " + following
+                                + " and of " + record.key() + "; name one with --model-of");
+                    } else {
                         continue;
                     }
                     Checkpoint version = record.value();
                     if (pinned < 0 || version.getStep() == pinned) {
-                        current.set(new ServedModel(record.key(), version.getStep(), version.getTakenAt(),
+                        Map<Integer, ServedModel> next = new HashMap<>(current.get());
+                        next.put(partition, new ServedModel(record.key(), version.getStep(), version.getTakenAt(),
                                 CheckpointReader.restore(version).network()));
+                        current.set(Map.copyOf(next));
                     }
                 }
             }
@@ -72,9 +96,30 @@ public final class ModelFollower implements AutoCloseable {
         }
     }
 
-    /** The version served now, if one has arrived. */
+    /** The version served now for a learner's one model, if one has arrived (empty with one model per partition). */
     public Optional<ServedModel> current() {
-        return Optional.ofNullable(current.get());
+        return Optional.ofNullable(current.get().get(SINGLE));
+    }
+
+    @Override
+    public Optional<ServedModel> forKey(byte[] key) {
+        Map<Integer, ServedModel> versions = current.get();
+        ServedModel single = versions.get(SINGLE);
+        if (single != null || key == null) {
+            return Optional.ofNullable(single);
+        }
+        return Optional.ofNullable(versions.get(partitionFor(key, trainingPartitions)));
+    }
+
+    /** Whether a version has arrived for the one model, or for the model of every partition. */
+    public boolean ready() {
+        Map<Integer, ServedModel> versions = current.get();
+        return versions.containsKey(SINGLE) || versions.size() == trainingPartitions;
+    }
+
+    /** The partition Kafka's default partitioner sends a record with this key to. */
+    static int partitionFor(byte[] key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key)) % partitions;
     }
 
     /** What stopped the follower, if anything did (another learner's versions without --model-of, Kafka). */

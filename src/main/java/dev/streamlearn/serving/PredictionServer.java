@@ -16,11 +16,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Predictions over HTTP from the version being served: {@code POST /predict} with a JSON object
@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * per object with {@code {"class", "probabilities", "step"}} (a binary head: {@code "positive"} and
  * {@code "probability"}; a numeric head: {@code "value"}); {@code GET /model}: the version's learner, step, age and
  * config. A malformed body or a wrong feature count is a 400 with the reason, a body over {@link #MAX_BODY_BYTES} a
- * 413, no version yet a 503.
+ * 413, no version yet a 503. With one model per partition, an object's {@code "key"} (the record's key) chooses it.
  */
 public final class PredictionServer implements AutoCloseable {
     /** Requests larger than this are refused before they are read whole. */
@@ -36,11 +36,14 @@ public final class PredictionServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
-    private final Supplier<Optional<ServedModel>> models;
+    private static final String NO_VERSION = "no model version for this request yet (a learner with one model per "
+            + "partition answers a request with its \"key\")";
 
-    private PredictionServer(HttpServer server, Supplier<Optional<ServedModel>> models) {
+    private final Versions versions;
+
+    private PredictionServer(HttpServer server, Versions versions) {
         this.server = server;
-        this.models = models;
+        this.versions = versions;
         server.createContext("/predict", this::predict);
         server.createContext("/model", this::model);
         server.start();
@@ -51,12 +54,12 @@ public final class PredictionServer implements AutoCloseable {
      * at once (TCP_NODELAY, unless sun.net.httpserver.nodelay says otherwise): with Nagle's algorithm each answer
      * waited out the client's delayed acknowledgement.
      */
-    public static PredictionServer start(InetSocketAddress address, Supplier<Optional<ServedModel>> models) {
+    public static PredictionServer start(InetSocketAddress address, Versions versions) {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
         try {
-            return new PredictionServer(HttpServer.create(address, 64), models);
+            return new PredictionServer(HttpServer.create(address, 64), versions);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + address + ": " + e.getMessage(), e);
         }
@@ -83,17 +86,16 @@ public final class PredictionServer implements AutoCloseable {
                 if (!exchange.getRequestMethod().equals("POST")) {
                     throw new Refusal(405, "POST a JSON object or array to /predict");
                 }
-                ServedModel model = models.get().orElseThrow(() -> new Refusal(503, "no model version yet"));
                 JsonNode body = body(exchange);
                 JsonNode answer;
                 if (body.isArray()) {
                     ArrayNode answers = JSON.createArrayNode();
                     for (JsonNode request : body) {
-                        answers.add(answer(model, request));
+                        answers.add(answer(version(request), request));
                     }
                     answer = answers;
                 } else {
-                    answer = answer(model, body);
+                    answer = answer(version(body), body);
                 }
                 send(exchange, 200, answer);
             } catch (Refusal refusal) {
@@ -102,11 +104,30 @@ public final class PredictionServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The version that answers one request object: by its "key" when the learner trains one model per partition (a
+     * string is its UTF-8 bytes, a whole number its 8 bytes as Kafka's LongSerializer writes them).
+     */
+    private ServedModel version(JsonNode request) throws Refusal {
+        JsonNode key = request.get("key");
+        byte[] bytes;
+        if (key == null || key.isNull()) {
+            bytes = null;
+        } else if (key.isTextual()) {
+            bytes = key.asText().getBytes(StandardCharsets.UTF_8);
+        } else if (key.canConvertToLong() && key.isIntegralNumber()) {
+            bytes = ByteBuffer.allocate(Long.BYTES).putLong(key.longValue()).array();
+        } else {
+            throw new Refusal(400, "key " + key + " is not a string or a whole number");
+        }
+        return versions.forKey(bytes).orElseThrow(() -> new Refusal(503, NO_VERSION));
+    }
+
     private void model(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Optional<ServedModel> model = models.get();
+            Optional<ServedModel> model = versions.forKey(null);
             if (model.isEmpty()) {
-                send(exchange, 503, JSON.createObjectNode().put("error", "no model version yet"));
+                send(exchange, 503, JSON.createObjectNode().put("error", NO_VERSION));
                 return;
             }
             ServedModel served = model.get();

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.apache.commons.io.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -27,10 +26,10 @@ public final class StreamingInference implements AutoCloseable {
     /** Kafka Streams' bookkeeping of this instance only (the topology keeps no state), deleted on close. */
     private final Path stateDir;
 
-    public StreamingInference(Properties clientProperties, InferenceConfig config, Supplier<ServedModel> model)
+    public StreamingInference(Properties clientProperties, InferenceConfig config, Versions versions)
             throws IOException {
         this.stateDir = Files.createTempDirectory("streamlearn-serve");
-        this.streams = new KafkaStreams(InferenceTopology.buildTopology(config, model),
+        this.streams = new KafkaStreams(InferenceTopology.buildTopology(config, versions),
                 streamsProperties(clientProperties, config, stateDir));
         streams.setUncaughtExceptionHandler(exception -> {
             failure.set(exception);

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.avro.Checkpoint;
+import dev.streamlearn.avro.Prediction;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.cli.StreamlearnCommand;
@@ -12,12 +15,21 @@ import dev.streamlearn.data.Mnist;
 import dev.streamlearn.kafka.PartitionReader;
 import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.learner.InputFormat;
 import dev.streamlearn.model.FloatTensor;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.producer.ProduceOptions;
 import dev.streamlearn.producer.SampleProducer;
+import dev.streamlearn.serving.InferenceConfig;
+import dev.streamlearn.serving.ModelFollower;
+import dev.streamlearn.serving.PredictionServer;
+import dev.streamlearn.serving.StreamingInference;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,7 +38,9 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +54,8 @@ class PartitionedLearnerIntegrationTest {
 
     @Test
     @DisplayName("one model per partition: each export, each last model version and each partition's summaries are "
-            + "those of a model trained on that partition's records alone, bit for bit")
+            + "those of a model trained on that partition's records alone, bit for bit; serve answers each record, "
+            + "streamed or over HTTP by its key, with its partition's model")
     void oneModelPerPartition() throws Exception {
         Mnist train = EndToEndScenario.mnist(Mnist.Split.TRAIN);
         try (Broker broker = new Broker(work.resolve("kafka"))) {
@@ -71,6 +86,7 @@ class PartitionedLearnerIntegrationTest {
                     (ConsumerRecord<Long, TrainingSummary> summary) -> lastSummaryStep.merge(
                             summary.value().getInputPartition(), summary.value().getLastStep(), Math::max));
             long total = 0;
+            Map<Integer, Long> stepsOf = new HashMap<>();
             for (int partition = 0; partition < 2; partition++) {
                 OnlineTrainer reference = new OnlineTrainer(ModelConfig.preset("M2").build());
                 PartitionReader.read(broker.client(), topics.train().name(), partition, new ByteArrayDeserializer(),
@@ -78,6 +94,7 @@ class PartitionedLearnerIntegrationTest {
                         (ConsumerRecord<byte[], Sample> record) -> reference.step(record.value().getPixels().array(),
                                 record.value().getLabel()));
                 long steps = reference.updates();
+                stepsOf.put(partition, steps);
                 total += steps;
                 assertTrue(steps > SAMPLES / 4, "partition " + partition + " holds " + steps + " samples");
                 OnlineTrainer exported = new OnlineTrainer(ModelConfig.preset("M2").build());
@@ -92,6 +109,51 @@ class PartitionedLearnerIntegrationTest {
             }
             assertEquals(SAMPLES, total);
             assertEquals(2, lastVersions.size(), "one key per partition's model: " + lastVersions.keySet());
+            servesEachKeyWithItsPartitionsModel(broker, topics, train, stepsOf);
+        }
+    }
+
+    /**
+     * serve follows both models: streaming inference over the training topic answers each record with its own
+     * partition's model, and an HTTP request with a record's key gets the same model.
+     */
+    private void servesEachKeyWithItsPartitionsModel(Broker broker, Topics topics, Mnist train,
+                                                     Map<Integer, Long> stepsOf) throws Exception {
+        InferenceConfig inference = new InferenceConfig("pp-serve", topics.train().name(), InputFormat.AVRO,
+                "pp.predictions", "pp.predictions.dlq", 1);
+        try (TopicAdmin admin = new TopicAdmin(broker.client())) {
+            admin.createIfMissing(inference.predictionsTopic(), 2, (short) 1);
+            admin.createIfMissing(inference.deadLetterTopic(), 2, (short) 1);
+        }
+        try (ModelFollower follower = new ModelFollower(broker.client(), topics.models(), "pp-learner", -1, 2)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!follower.ready() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(follower.ready(), "both partitions' versions arrive");
+            try (StreamingInference streaming = new StreamingInference(broker.client(), inference, follower);
+                 PredictionServer server = PredictionServer.start(new InetSocketAddress("127.0.0.1", 0), follower)) {
+                streaming.start();
+                List<ConsumerRecord<byte[], Prediction>> predictions = TopicRecords.await(broker.client(),
+                        Topics.predictions(inference.predictionsTopic()), SAMPLES, Duration.ofSeconds(60),
+                        Duration.ZERO);
+                assertEquals(SAMPLES, predictions.size());
+                for (ConsumerRecord<byte[], Prediction> record : predictions) {
+                    int partition = record.value().getPartition();
+                    assertEquals("pp-learner/p" + partition, record.value().getLearner());
+                    assertEquals(stepsOf.get(partition), record.value().getModelStep());
+                }
+                HttpClient http = HttpClient.newHttpClient();
+                for (long id = 0; id < 20; id++) {
+                    String body = ServeIntegrationTest.image(train, (int) id).replace("{", "{\"key\": " + id + ", ");
+                    JsonNode answer = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
+                                    server.uri().resolve("/predict")).POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(), HttpResponse.BodyHandlers.ofString()).body());
+                    int partition = BuiltInPartitioner.partitionForKey(
+                            Serdes.Long().serializer().serialize("", id), 2);
+                    assertEquals(stepsOf.get(partition), answer.get("step").asLong(), "key " + id + ": " + answer);
+                }
+            }
         }
     }
 }

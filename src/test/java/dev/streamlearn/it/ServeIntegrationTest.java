@@ -56,8 +56,9 @@ class ServeIntegrationTest {
             ObjectMapper json = new ObjectMapper();
             String image = image(train, 0);
             List<Long> steps = new ArrayList<>();
-            try (ModelFollower follower = new ModelFollower(broker.client(), topics.models(), null, -1);
-                 PredictionServer server = PredictionServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), follower::current);
+            try (ModelFollower follower = new ModelFollower(broker.client(), topics.models(), null, -1, 1);
+                 PredictionServer server = PredictionServer.start(new java.net.InetSocketAddress("127.0.0.1", 0),
+                         follower);
                  TopicAdmin admin = new TopicAdmin(broker.client());
                  Learner learner = new Learner(broker.client(), config, work.resolve("streams"))) {
                 learner.start();

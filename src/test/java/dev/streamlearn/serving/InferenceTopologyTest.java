@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.Serdes;
@@ -77,7 +78,8 @@ class InferenceTopologyTest {
         OnlineTrainer second = trained(M2, 40);
         InferenceConfig config = new InferenceConfig("inference-test", "features", InputFormat.AVRO, "predictions",
                 "predictions.dlq", 2);
-        try (TopologyTestDriver driver = new TopologyTestDriver(InferenceTopology.buildTopology(config, served::get),
+        try (TopologyTestDriver driver = new TopologyTestDriver(InferenceTopology.buildTopology(config,
+                key -> Optional.of(served.get())),
                 properties())) {
             TestInputTopic<byte[], byte[]> input = driver.createInputTopic("features", Serdes.ByteArray().serializer(),
                     Serdes.ByteArray().serializer());
@@ -160,7 +162,8 @@ class InferenceTopologyTest {
                 new ServedModel("learner-r", 1, Instant.EPOCH, new OnlineTrainer(regression).network()));
         InferenceConfig config = new InferenceConfig("inference-test", "features", InputFormat.JSON, "predictions",
                 "predictions.dlq", 3);
-        try (TopologyTestDriver driver = new TopologyTestDriver(InferenceTopology.buildTopology(config, served::get),
+        try (TopologyTestDriver driver = new TopologyTestDriver(InferenceTopology.buildTopology(config,
+                key -> Optional.of(served.get())),
                 properties())) {
             TestInputTopic<byte[], byte[]> input = driver.createInputTopic("features", Serdes.ByteArray().serializer(),
                     Serdes.ByteArray().serializer());

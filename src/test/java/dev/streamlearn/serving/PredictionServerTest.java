@@ -66,7 +66,7 @@ class PredictionServerTest {
     @DisplayName("an image and an array of them are answered with the model's class, probabilities and step")
     void answers() throws Exception {
         ServedModel model = m2(7, 50);
-        try (PredictionServer server = PredictionServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), () -> Optional.of(model))) {
+        try (PredictionServer server = PredictionServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), key -> Optional.of(model))) {
             JsonNode one = JSON.readTree(post(server.uri(), pixels(200)).body());
             float[] expected = model.answer(scaled(200));
             assertEquals(7, one.get("step").asLong());
@@ -95,7 +95,7 @@ class PredictionServerTest {
         OnlineTrainer trainer = new OnlineTrainer(ModelConfig.preset("M2").layers(List.of(2, 1)).loss(Objective.MSE)
                 .outputScale(2).build());
         ServedModel model = new ServedModel("regression", 3, Instant.now(), trainer.network());
-        try (PredictionServer server = PredictionServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), () -> Optional.of(model))) {
+        try (PredictionServer server = PredictionServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), key -> Optional.of(model))) {
             JsonNode answer = JSON.readTree(post(server.uri(), "{\"features\": [0.5, -1]}").body());
             assertEquals(model.answer(new float[] {0.5f, -1f})[0], answer.get("value").floatValue());
         }
@@ -106,12 +106,13 @@ class PredictionServerTest {
     void refusals() throws Exception {
         ServedModel model = m2(1, 0);
         AtomicReference<ServedModel> served = new AtomicReference<>();
-        try (PredictionServer server = PredictionServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), () -> Optional.ofNullable(served.get()))) {
+        try (PredictionServer server = PredictionServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), key -> Optional.ofNullable(served.get()))) {
             HttpResponse<String> none = post(server.uri(), pixels(1));
             assertEquals(503, none.statusCode());
             served.set(model);
             assertRefused(server, "{\"features\": [1, 2, 3]}", 400, "the request has 3 features, the model takes 784");
             assertRefused(server, "{\"oops\": 1}", 400, "no \"features\" (or \"pixels\") array");
+            assertRefused(server, "{\"key\": 1.5, \"features\": []}", 400, "key 1.5 is not a string or a whole number");
             assertRefused(server, "[1, 2]", 400, "each request is a JSON object with \"features\" or \"pixels\"");
             assertRefused(server, "{\"pixels\": [" + "300,".repeat(783) + "300]}", 400,
                     "pixel 0 is 300, expected 0 to 255");
@@ -139,7 +140,7 @@ class PredictionServerTest {
         List<float[]> expected = List.of(first.answer(input), second.answer(input));
         AtomicReference<ServedModel> served = new AtomicReference<>(first);
         ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
-        try (PredictionServer server = PredictionServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), () -> Optional.of(served.get()))) {
+        try (PredictionServer server = PredictionServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), key -> Optional.of(served.get()))) {
             List<Thread> clients = new ArrayList<>();
             for (int c = 0; c < 4; c++) {
                 Thread client = new Thread(() -> {

@@ -1,0 +1,17 @@
+package dev.streamlearn.serving;
+
+import java.util.Optional;
+
+/**
+ * Which version answers a record, by the record's key: a learner's one model whatever the key, or with one model per
+ * partition the model of the partition the key goes to.
+ */
+@FunctionalInterface
+public interface Versions {
+    /**
+     * @param key the record's key bytes, or null when it has none
+     * @return the version to answer with; empty before there is one, or for a record without a key when each
+     *         partition has its own model
+     */
+    Optional<ServedModel> forKey(byte[] key);
+}
