@@ -192,8 +192,12 @@ final class TrainingLoop {
         return summary;
     }
 
+    /** The diagnosis of a summary: its alert transitions, each naming the partition whose model it is about. */
     private List<Alert> diagnose(TrainingSummary summary) {
         List<Alert> transitions = diagnosis.observe(summary);
+        for (Alert transition : transitions) {
+            transition.setPartition(summary.getInputPartition());
+        }
         summary.setAlerts(diagnosis.activeRules());
         return transitions;
     }

@@ -46,6 +46,15 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    @DisplayName("an alert written before partitions decodes with no partition, every other field kept")
+    void alertWithoutPartition() throws IOException {
+        Alert decoded = Topics.ALERT_SERDE.decode(fixture("alert-v2.avro"));
+        assertEquals(Alert.newBuilder().setRule("dead-relu").setState(AlertState.RAISED).setStep(700).setLayer(2)
+                .setExplanation("old explanation").setFix("old fix").setSeverity(Severity.CRITICAL).setPartition(null)
+                .build(), decoded);
+    }
+
+    @Test
     @DisplayName("a checkpoint written before learner state decodes, without learner state")
     void checkpoint() throws IOException {
         Checkpoint decoded = Topics.CHECKPOINT_SERDE.decode(fixture("checkpoint-v1.avro"));

@@ -27,6 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * that are true of it); its documented fix raises none; a healthy preset stays quiet for a whole epoch.
  */
 class ScenarioDiagnosisTest {
+    /** The input partition the scenarios are trained as: every alert must name it. */
+    private static final int PARTITION = 3;
+
     private static final int SAMPLES = 2_000;
     private static Mnist train;
 
@@ -58,7 +61,7 @@ class ScenarioDiagnosisTest {
         for (int i = 0; i < samples; i++) {
             TrainingLoop.Result result;
             if (rows == null) {
-                result = loop.train(train.image(i), train.labels()[i], 0, i, 0);
+                result = loop.train(train.image(i), train.labels()[i], PARTITION, i, 0);
             } else {
                 input.kind = TrainingInput.Kind.FEATURES;
                 input.numeric = true;
@@ -68,9 +71,10 @@ class ScenarioDiagnosisTest {
                 for (int o = 0; o < input.targets.length; o++) {
                     input.targets[o] = (float) rows.numbers()[i][o];
                 }
-                result = loop.train(input, 0, i, 0);
+                result = loop.train(input, PARTITION, i, 0);
             }
             for (Alert alert : result.alerts()) {
+                assertEquals(PARTITION, alert.getPartition(), "an alert names its model's partition");
                 if (alert.getState() == AlertState.RAISED) {
                     raised.add(alert.getRule());
                 }
