@@ -41,11 +41,16 @@ public final class TopicAdmin implements AutoCloseable {
 
     /** Creates every topic of the deployment that does not exist yet. */
     public void createAll(Topics topics, short replicationFactor) {
+        createAll(topics, replicationFactor, 1);
+    }
+
+    /** As above, the training topic with that many partitions (one model each: learn --partitioning per-partition). */
+    public void createAll(Topics topics, short replicationFactor, int trainingPartitions) {
         List<NewTopic> wanted = new ArrayList<>();
         Map<String, String> forever = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
                 TopicConfig.RETENTION_BYTES_CONFIG, "-1");
         Map<String, String> week = Map.of(TopicConfig.RETENTION_MS_CONFIG, SEVEN_DAYS_MS);
-        wanted.add(new NewTopic(topics.train().name(), 1, replicationFactor).configs(forever));
+        wanted.add(new NewTopic(topics.train().name(), trainingPartitions, replicationFactor).configs(forever));
         wanted.add(new NewTopic(topics.test().name(), 1, replicationFactor).configs(forever));
         wanted.add(new NewTopic(topics.monitor().name(), 1, replicationFactor).configs(week));
         wanted.add(new NewTopic(topics.deadLetter().name(), 1, replicationFactor).configs(week));
@@ -87,7 +92,8 @@ public final class TopicAdmin implements AutoCloseable {
                 + " does not exist"));
         if (partitions != 1) {
             throw new IllegalArgumentException("training topic " + topic + " has " + partitions + " partitions; a "
-                    + "learner trains one model on one total order of samples, so it needs exactly 1");
+                    + "learner trains one model on one total order of samples, so it needs exactly 1 (learn "
+                    + "--partitioning per-partition trains one model per partition)");
         }
     }
 

@@ -69,7 +69,7 @@ class ComposeFileTest {
             command.add("--print-config");
             assertEquals(0, printConfig(command.toArray(String[]::new)), service.getKey() + ": " + command);
         }
-        assertEquals(Set.of("learner", "monitor", "producer", "serve", "topics"), built);
+        assertEquals(Set.of("learner", "learner-2", "monitor", "producer", "serve", "topics"), built);
     }
 
     /** Runs a command with --print-config, which validates every value, prints it and exits; returns its code. */

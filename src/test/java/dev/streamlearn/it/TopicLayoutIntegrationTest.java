@@ -39,8 +39,22 @@ class TopicLayoutIntegrationTest {
                 assertEquals(2, commandLine.execute(args), command + ": " + err);
                 assertEquals(1, err.toString().strip().lines().count(), err.toString());
                 assertTrue(err.toString().contains("training topic wide.mnist.train has 3 partitions; a learner trains "
-                        + "one model on one total order of samples, so it needs exactly 1"), err.toString());
+                        + "one model on one total order of samples, so it needs exactly 1 (learn --partitioning "
+                        + "per-partition trains one model per partition)"), err.toString());
             }
+        }
+    }
+
+    @Test
+    @DisplayName("topics --train-partitions 2 creates a training topic of two partitions for per-partition learners")
+    void trainingTopicOfTwoPartitions() throws Exception {
+        try (Broker broker = new Broker(work.resolve("kafka"));
+             Admin admin = Admin.create(broker.client())) {
+            String[] args = ("topics --bootstrap-servers " + broker.bootstrapServers()
+                    + " --topic-prefix two. --train-partitions 2").split(" ");
+            assertEquals(0, StreamlearnCommand.commandLine(Map.of(), args).execute(args));
+            assertEquals(2, admin.describeTopics(List.of("two.mnist.train")).allTopicNames().get(60, TimeUnit.SECONDS)
+                    .get("two.mnist.train").partitions().size());
         }
     }
 }
