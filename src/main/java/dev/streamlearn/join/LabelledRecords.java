@@ -9,9 +9,9 @@ import dev.streamlearn.avro.Label;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.learner.InputFormat;
+import dev.streamlearn.learner.JsonTargets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -136,25 +136,6 @@ final class LabelledRecords {
         if (json == null || !json.isObject()) {
             throw new IllegalArgumentException("not a JSON object");
         }
-        Label label = new Label();
-        JsonNode classNode = json.get("label");
-        if (classNode != null && !classNode.isNull()) {
-            if (!classNode.canConvertToInt()) {
-                throw new IllegalArgumentException("label " + classNode + " is not a whole number");
-            }
-            label.setLabel(classNode.intValue());
-        }
-        JsonNode targetNode = json.get("target");
-        if (targetNode != null && !targetNode.isNull()) {
-            List<Double> numbers = new ArrayList<>();
-            for (JsonNode number : targetNode.isArray() ? targetNode : List.of(targetNode)) {
-                if (!number.isNumber()) {
-                    throw new IllegalArgumentException("target " + number + " is not a number");
-                }
-                numbers.add(number.doubleValue());
-            }
-            label.setTarget(numbers);
-        }
-        return label;
+        return Label.newBuilder().setLabel(JsonTargets.label(json)).setTarget(JsonTargets.target(json)).build();
     }
 }

@@ -186,11 +186,8 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         return predictionTop > 0;
     }
 
-    /**
-     * The key of the model versions of the model trained on a partition: the application id, or with one model per
-     * partition the application id and the partition ({@code ID/p3}).
-     */
+    /** The key of the model versions of the model trained on a partition. */
     public String modelKey(int partition) {
-        return partitioning == Partitioning.SINGLE ? applicationId : applicationId + "/p" + partition;
+        return new ModelKey(applicationId, partitioning == Partitioning.SINGLE ? ModelKey.SINGLE : partition).text();
     }
 }

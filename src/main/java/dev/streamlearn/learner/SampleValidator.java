@@ -238,21 +238,13 @@ public final class SampleValidator {
             JsonNode sizeNode = json.get("size");
             size = sizeNode == null || !sizeNode.canConvertToInt() ? null : sizeNode.intValue();
         }
-        JsonNode labelNode = json.get("label");
-        if (labelNode != null && !labelNode.isNull() && !labelNode.canConvertToInt()) {
-            return refused("decode", "label " + labelNode + " is not a whole number");
-        }
-        Integer label = labelNode == null || labelNode.isNull() ? null : labelNode.intValue();
-        JsonNode targetNode = json.get("target");
-        List<Double> target = null;
-        if (targetNode != null && !targetNode.isNull()) {
-            target = new ArrayList<>();
-            for (JsonNode number : targetNode.isArray() ? targetNode : List.of(targetNode)) {
-                if (!number.isNumber()) {
-                    return refused("decode", "target " + number + " is not a number");
-                }
-                target.add(number.doubleValue());
-            }
+        Integer label;
+        List<Double> target;
+        try {
+            label = JsonTargets.label(json);
+            target = JsonTargets.target(json);
+        } catch (IllegalArgumentException e) {
+            return refused("decode", e.getMessage());
         }
         JsonNode weightNode = json.get("weight");
         if (weightNode != null && !weightNode.isNull() && !weightNode.isNumber()) {

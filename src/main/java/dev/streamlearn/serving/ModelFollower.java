@@ -3,6 +3,7 @@ package dev.streamlearn.serving;
 import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.kafka.Topic;
 import dev.streamlearn.learner.CheckpointReader;
+import dev.streamlearn.learner.ModelKey;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -11,8 +12,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,11 +26,7 @@ import org.apache.kafka.common.utils.Utils;
  * goes to, as Kafka's default partitioner places keyed records.
  */
 public final class ModelFollower implements AutoCloseable, Versions {
-    /** The map key of a learner's one model. */
-    private static final int SINGLE = -1;
-    private static final Pattern PARTITION_KEY = Pattern.compile("(.+)/p(\\d+)");
-
-    /** The versions served now, by partition (or {@link #SINGLE}), replaced whole on each new version. */
+    /** The versions served now, by partition (or {@link ModelKey#SINGLE}), replaced whole on each new version. */
     private final AtomicReference<Map<Integer, ServedModel>> current = new AtomicReference<>(Map.of());
     private final int trainingPartitions;
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
@@ -67,15 +62,15 @@ public final class ModelFollower implements AutoCloseable, Versions {
         try (consumer) {
             while (!stopping.get()) {
                 for (ConsumerRecord<String, Checkpoint> record : consumer.poll(Duration.ofMillis(100))) {
-                    Matcher partitioned = PARTITION_KEY.matcher(record.key());
+                    ModelKey key = ModelKey.parse(record.key());
                     if (following == null) {
-                        following = partitioned.matches() ? partitioned.group(1) : record.key();
+                        following = key.learner();
                     }
                     int partition;
                     if (record.key().equals(following)) {
-                        partition = SINGLE;
-                    } else if (partitioned.matches() && partitioned.group(1).equals(following)) {
-                        partition = Integer.parseInt(partitioned.group(2));
+                        partition = ModelKey.SINGLE;
+                    } else if (key.learner().equals(following)) {
+                        partition = key.partition();
                     } else if (learner == null) {
                         throw new IllegalStateException("the models topic holds versions of " + following
                                 + " and of " + record.key() + "; name one with --model-of");
@@ -98,13 +93,13 @@ public final class ModelFollower implements AutoCloseable, Versions {
 
     /** The version served now for a learner's one model, if one has arrived (empty with one model per partition). */
     public Optional<ServedModel> current() {
-        return Optional.ofNullable(current.get().get(SINGLE));
+        return Optional.ofNullable(current.get().get(ModelKey.SINGLE));
     }
 
     @Override
     public Optional<ServedModel> forKey(byte[] key) {
         Map<Integer, ServedModel> versions = current.get();
-        ServedModel single = versions.get(SINGLE);
+        ServedModel single = versions.get(ModelKey.SINGLE);
         if (single != null || key == null) {
             return Optional.ofNullable(single);
         }
@@ -114,7 +109,7 @@ public final class ModelFollower implements AutoCloseable, Versions {
     /** Whether a version has arrived for the one model, or for the model of every partition. */
     public boolean ready() {
         Map<Integer, ServedModel> versions = current.get();
-        return versions.containsKey(SINGLE) || versions.size() == trainingPartitions;
+        return versions.containsKey(ModelKey.SINGLE) || versions.size() == trainingPartitions;
     }
 
     /** The partition Kafka's default partitioner sends a record with this key to. */

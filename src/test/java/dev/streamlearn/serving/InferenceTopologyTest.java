@@ -45,6 +45,17 @@ class InferenceTopologyTest {
         return DriverProperties.of("inference-test", stateDir);
     }
 
+    /** The inference topology answering with whatever version served holds. */
+    private TopologyTestDriver driver(InferenceConfig config, AtomicReference<ServedModel> served) {
+        return new TopologyTestDriver(InferenceTopology.buildTopology(config, key -> Optional.of(served.get())),
+                properties());
+    }
+
+    private static TestOutputTopic<byte[], Prediction> predictions(TopologyTestDriver driver) {
+        return driver.createOutputTopic("predictions", Serdes.ByteArray().deserializer(),
+                Topics.PREDICTION_SERDE.deserializer());
+    }
+
     private static OnlineTrainer trained(ModelConfig config, int steps) {
         OnlineTrainer trainer = new OnlineTrainer(config);
         SeededRandom random = new SeededRandom(3);
@@ -78,13 +89,10 @@ class InferenceTopologyTest {
         OnlineTrainer second = trained(M2, 40);
         InferenceConfig config = new InferenceConfig("inference-test", "features", InputFormat.AVRO, "predictions",
                 "predictions.dlq", 2);
-        try (TopologyTestDriver driver = new TopologyTestDriver(InferenceTopology.buildTopology(config,
-                key -> Optional.of(served.get())),
-                properties())) {
+        try (TopologyTestDriver driver = driver(config, served)) {
             TestInputTopic<byte[], byte[]> input = driver.createInputTopic("features", Serdes.ByteArray().serializer(),
                     Serdes.ByteArray().serializer());
-            TestOutputTopic<byte[], Prediction> predictions = driver.createOutputTopic("predictions",
-                    Serdes.ByteArray().deserializer(), Topics.PREDICTION_SERDE.deserializer());
+            TestOutputTopic<byte[], Prediction> predictions = predictions(driver);
             TestOutputTopic<Long, DeadLetter> deadLetters = driver.createOutputTopic("predictions.dlq",
                     Serdes.Long().deserializer(), Topics.DEAD_LETTER_SERDE.deserializer());
             SeededRandom random = new SeededRandom(8);
@@ -162,13 +170,10 @@ class InferenceTopologyTest {
                 new ServedModel("learner-r", 1, Instant.EPOCH, new OnlineTrainer(regression).network()));
         InferenceConfig config = new InferenceConfig("inference-test", "features", InputFormat.JSON, "predictions",
                 "predictions.dlq", 3);
-        try (TopologyTestDriver driver = new TopologyTestDriver(InferenceTopology.buildTopology(config,
-                key -> Optional.of(served.get())),
-                properties())) {
+        try (TopologyTestDriver driver = driver(config, served)) {
             TestInputTopic<byte[], byte[]> input = driver.createInputTopic("features", Serdes.ByteArray().serializer(),
                     Serdes.ByteArray().serializer());
-            TestOutputTopic<byte[], Prediction> predictions = driver.createOutputTopic("predictions",
-                    Serdes.ByteArray().deserializer(), Topics.PREDICTION_SERDE.deserializer());
+            TestOutputTopic<byte[], Prediction> predictions = predictions(driver);
             input.pipeInput(new byte[] {1}, "{\"features\": [0.5, -1, 2], \"target\": [1.5, 2]}".getBytes());
             float[] estimates = new OnlineTrainer(regression).network().answer(new float[] {0.5f, -1, 2});
             Prediction numbers = predictions.readValue();
