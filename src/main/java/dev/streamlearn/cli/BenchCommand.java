@@ -13,6 +13,7 @@ import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.learner.Learner;
 import dev.streamlearn.learner.LearnerConfig;
 import dev.streamlearn.learner.SummaryCost;
+import dev.streamlearn.model.AveragingSchedule;
 import dev.streamlearn.model.BatchEvaluator;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.Objective;
@@ -78,6 +79,17 @@ final class BenchCommand implements Callable<Integer> {
             + "throughput, and the age of the versions served).")
     boolean serving;
 
+    @Option(names = "--simulate-partitions", paramLabel = "P,...", split = ",", description = "Instead: train P "
+            + "replicas of the model in this process on the split of one epoch that a P-partition topic gets from the "
+            + "producer, averaged as the averaged learner does, for each P; print one-epoch test accuracy and the "
+            + "averaging traffic a cluster of one-core learners would carry at this machine's step rate.")
+    List<Integer> simulatePartitions;
+
+    @Option(names = "--average-every", paramLabel = "K,...", split = ",", defaultValue = "100,1000,10000",
+            description = "With --simulate-partitions: the averaging intervals, in records of each partition "
+                    + "(default: ${DEFAULT-VALUE}).")
+    List<Integer> averageEvery;
+
     /** Rows of the --features file: one epoch. */
     static final int FEATURE_ROWS = 200_000;
 
@@ -85,6 +97,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (features > 0) {
             return ownData();
+        }
+        if (simulatePartitions != null) {
+            return simulate();
         }
         if (serving) {
             print(new ServingBench(model.toConfig(), data.load(Mnist.Split.TRAIN)).run());
@@ -137,6 +152,33 @@ final class BenchCommand implements Callable<Integer> {
         figures.put("peakRssMiB", peakRssMiB());
         figures.put("openblasCoretype", String.valueOf(System.getenv("OPENBLAS_CORETYPE")));
         print(figures);
+        return 0;
+    }
+
+    private int simulate() throws IOException, InterruptedException {
+        for (int partitions : simulatePartitions) {
+            if (partitions <= 0) {
+                throw new IllegalArgumentException("--simulate-partitions holds " + partitions + ", expected > 0");
+            }
+        }
+        averageEvery.forEach(AveragingSchedule::new);
+        ModelConfig config = model.toConfig();
+        List<Map<String, Object>> rows = new PartitionSimulation(config, data.load(Mnist.Split.TRAIN),
+                data.load(Mnist.Split.TEST)).run(simulatePartitions, averageEvery);
+        if (json) {
+            System.out.println(new ObjectMapper().writeValueAsString(rows));
+            return 0;
+        }
+        System.out.println(config.describe() + ", one epoch; averaging traffic at this machine's one-core step rate");
+        System.out.printf(Locale.ROOT, "%10s %8s %7s %9s %11s %11s %11s %14s %14s%n", "partitions", "every",
+                "rounds", "accuracy", "points-off", "divergence", "lr*P: off", "written MiB/s", "read MiB/s");
+        for (Map<String, Object> row : rows) {
+            System.out.printf(Locale.ROOT, "%10d %8d %7d %9.4f %11.2f %11.4f %11.2f %14.1f %14.1f%n",
+                    row.get("partitions"), row.get("averageEvery"), row.get("rounds"), row.get("testAccuracy"),
+                    row.get("pointsBelowOnePartition"), row.get("lastRoundRelativeDivergence"),
+                    row.get("pointsBelowOnePartitionLearningRateTimesP"), row.get("writtenMiBPerSecond"),
+                    row.get("readMiBPerSecond"));
+        }
         return 0;
     }
 

@@ -7,9 +7,11 @@ import dev.streamlearn.learner.LearnerConfig;
 import dev.streamlearn.diagnosis.Catalogue;
 import dev.streamlearn.learner.LiveModel;
 import dev.streamlearn.learner.Partitioning;
+import dev.streamlearn.model.AveragingSchedule;
 import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -30,10 +32,16 @@ final class LearnCommand implements Callable<Integer> {
     @Mixin
     LearnerOptions learner;
 
-    @Option(names = "--partitioning", defaultValue = "single", paramLabel = "single|per-partition",
-            description = "One model on a one-partition training topic, or one model per partition, each trained on "
-                    + "its partition's order alone (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partitioning", defaultValue = "single", paramLabel = "single|per-partition|averaged",
+            description = "One model on a one-partition training topic; one model per partition, each trained on "
+                    + "its partition's order alone; or one model trained data-parallel, a replica per partition "
+                    + "averaged with the others every --average-every records (default: ${DEFAULT-VALUE}).")
     String partitioning;
+
+    @Option(names = "--average-every", paramLabel = "K", description = "With --partitioning averaged: the replicas "
+            + "meet after every K records of each partition; each replaces its parameters and optimiser state by "
+            + "the average of all of them.")
+    Integer averageEvery;
 
     @Option(names = "--stop-at-end",
             description = "Stop once everything that was in the training topic at start has been trained on.")
@@ -47,13 +55,22 @@ final class LearnCommand implements Callable<Integer> {
                     + "accuracy (or MAE and RMSE) and the active alerts as JSON.")
     Path report;
 
+    /** How long no new round must be applied before a stopping averaged learner takes its model as final. */
+    private static final Duration ROUNDS_SETTLED = Duration.ofSeconds(3);
+
     @Override
     public Integer call() throws Exception {
         Partitioning mode = Partitioning.parse(partitioning);
-        LearnerConfig config = learner.toConfig("streamlearn-learner", kafka.topics(), model, mode);
-        if (mode == Partitioning.PER_PARTITION && report != null) {
-            throw new IllegalArgumentException("--report describes one model; with --partitioning per-partition "
-                    + "each partition's summaries are on the monitor topic (monitor --json)");
+        if ((mode == Partitioning.AVERAGED) != (averageEvery != null)) {
+            throw new IllegalArgumentException(mode == Partitioning.AVERAGED
+                    ? "--partitioning averaged needs --average-every K (records of each partition per round)"
+                    : "--average-every goes with --partitioning averaged, not " + mode.flagValue());
+        }
+        LearnerConfig config = learner.toConfig("streamlearn-learner", kafka.topics(), model, mode,
+                averageEvery == null ? null : new AveragingSchedule(averageEvery));
+        if (mode != Partitioning.SINGLE && report != null) {
+            throw new IllegalArgumentException("--report describes a learner holding one model; with --partitioning "
+                    + mode.flagValue() + " the summaries of each partition are on the monitor topic (monitor --json)");
         }
         if (kafka.printedConfig()) {
             return 0;
@@ -71,10 +88,17 @@ final class LearnCommand implements Callable<Integer> {
             long start = System.nanoTime();
             running.start();
             System.err.println("learner " + config.applicationId() + " training " + config.model().describe()
-                    + " on " + topic + (mode == Partitioning.SINGLE ? "" : ", one model per partition")
+                    + " on " + topic + switch (mode) {
+                        case SINGLE -> "";
+                        case PER_PARTITION -> ", one model per partition";
+                        case AVERAGED -> ", one model averaged over the partitions every " + averageEvery
+                                + " records of each";
+                    }
                     + (stopAtEnd ? " up to offset" + (ends.size() > 1 ? "s " : " ") + offsets(ends) : ""));
             boolean reachedEnd = running.awaitCommitted(admin, stopAtEnd ? ends : null, signal.requested());
-            if (reachedEnd && !config.publishInterval().isZero()) {
+            if (reachedEnd && mode == Partitioning.AVERAGED) {
+                running.awaitRoundsSettled(ROUNDS_SETTLED);
+            } else if (reachedEnd && !config.publishInterval().isZero()) {
                 running.awaitVersionOfCurrentStep(config.publishInterval().plusSeconds(5));
             }
             running.close();
@@ -82,7 +106,12 @@ final class LearnCommand implements Callable<Integer> {
                 System.err.println("learner failed: " + running.failureMessage());
                 return 1;
             }
-            if (export != null && mode == Partitioning.PER_PARTITION) {
+            if (export != null && mode == Partitioning.AVERAGED) {
+                OnlineTrainer average = running.liveModel().averaged().orElseThrow(() -> new IllegalStateException(
+                        "no averaging round was completed here, so there is no averaged model to export"));
+                Npz.export(average.network(), export);
+                System.err.println("weights of round " + running.liveModel().averagedRound() + " written to " + export);
+            } else if (export != null && mode == Partitioning.PER_PARTITION) {
                 for (int partition : running.liveModel().partitions()) {
                     Path file = partitionFile(export, partition);
                     Npz.export(running.liveModel().trainer(partition).orElseThrow().network(), file);

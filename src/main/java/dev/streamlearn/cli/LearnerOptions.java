@@ -3,6 +3,7 @@ package dev.streamlearn.cli;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.learner.LearnerConfig;
 import dev.streamlearn.learner.Partitioning;
+import dev.streamlearn.model.AveragingSchedule;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,17 +60,21 @@ final class LearnerOptions {
 
     /** The config, with defaultApplicationId unless --application-id was given. */
     LearnerConfig toConfig(String defaultApplicationId, Topics topics, ModelOptions model) {
-        return toConfig(defaultApplicationId, topics, model, Partitioning.SINGLE);
+        return toConfig(defaultApplicationId, topics, model, Partitioning.SINGLE, null);
     }
 
-    /** As above, with one model or one per partition of the training topic (learn). */
+    /**
+     * As above, with one model, one per partition of the training topic, or one averaged over them on a schedule
+     * (learn); the schedule is null unless the partitioning is averaged.
+     */
     LearnerConfig toConfig(String defaultApplicationId, Topics topics, ModelOptions model,
-                           Partitioning partitioning) {
-        return LearnerConfig.builder(applicationId == null ? defaultApplicationId : applicationId, topics,
-                        model.toConfig())
+                           Partitioning partitioning, AveragingSchedule averaging) {
+        LearnerConfig.Builder builder = LearnerConfig.builder(applicationId == null ? defaultApplicationId
+                        : applicationId, topics, model.toConfig())
                 .summaryInterval(summaryInterval).snapshotInterval(snapshotInterval).histogramBins(histogramBins)
                 .initFrom(model.initFrom).evaluationInterval(evaluationInterval).checkpointInterval(checkpointInterval)
                 .inputFormat(input.format()).publishInterval(Durations.parse("--publish-every", publishEvery))
-                .predictionTop(predictions ? prediction.top() : 0).partitioning(partitioning).build();
+                .predictionTop(predictions ? prediction.top() : 0).partitioning(partitioning);
+        return (averaging == null ? builder : builder.averaged(averaging)).build();
     }
 }

@@ -4,6 +4,7 @@ import dev.streamlearn.avro.ActivationSummary;
 import dev.streamlearn.avro.ActiveAlert;
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.AlertState;
+import dev.streamlearn.avro.AveragingRound;
 import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.avro.ClassProbability;
 import dev.streamlearn.avro.DeadLetter;
@@ -15,6 +16,7 @@ import dev.streamlearn.avro.LearnerState;
 import dev.streamlearn.avro.Prediction;
 import dev.streamlearn.avro.RegressionState;
 import dev.streamlearn.avro.RegressionSummary;
+import dev.streamlearn.avro.RoundContribution;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.Severity;
 import dev.streamlearn.avro.TensorRole;
@@ -53,7 +55,8 @@ public final class AvroTrust {
                         .add(Severity.class).add(Checkpoint.class).add(LearnerState.class)
                         .add(WindowState.class).add(RegressionState.class).add(RegressionSummary.class)
                         .add(DiagnosisState.class).add(ActiveAlert.class).add(Prediction.class)
-                        .add(ClassProbability.class).add(Label.class)
+                        .add(ClassProbability.class).add(Label.class).add(RoundContribution.class)
+                        .add(AveragingRound.class)
                         .build()));
     }
 

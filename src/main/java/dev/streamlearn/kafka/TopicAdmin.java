@@ -60,6 +60,9 @@ public final class TopicAdmin implements AutoCloseable {
                 TopicConfig.RETENTION_MS_CONFIG, SEVEN_DAYS_MS,
                 TopicConfig.RETENTION_BYTES_CONFIG, String.valueOf(CHECKPOINT_RETENTION_BYTES),
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Topics.MAX_RECORD_BYTES))));
+        wanted.add(new NewTopic(topics.rounds().name(), 1, replicationFactor).configs(Map.of(
+                TopicConfig.RETENTION_MS_CONFIG, SEVEN_DAYS_MS,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Topics.MAX_RECORD_BYTES))));
         wanted.add(new NewTopic(topics.models().name(), 1, replicationFactor).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Topics.MAX_RECORD_BYTES))));

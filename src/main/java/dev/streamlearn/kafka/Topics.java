@@ -6,6 +6,7 @@ import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.Features;
 import dev.streamlearn.avro.Label;
 import dev.streamlearn.avro.Prediction;
+import dev.streamlearn.avro.RoundContribution;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.TrainingSummary;
 import org.apache.kafka.common.serialization.Serde;
@@ -32,6 +33,7 @@ public final class Topics {
     public static final String CHECKPOINTS = "learner.checkpoints";
     public static final String MODELS = "learner.models";
     public static final String PREDICTIONS = "learner.predictions";
+    public static final String ROUNDS = "learner.rounds";
 
     /** A {@code Sample}'s label when it has none yet (schemas/Sample.avsc): predicted, not learned. */
     public static final int NO_LABEL = -1;
@@ -44,6 +46,7 @@ public final class Topics {
     public static final AvroSerde<Checkpoint> CHECKPOINT_SERDE = AvroSerde.of(Checkpoint.class);
     public static final AvroSerde<Prediction> PREDICTION_SERDE = AvroSerde.of(Prediction.class);
     public static final AvroSerde<Label> LABEL_SERDE = AvroSerde.of(Label.class);
+    public static final AvroSerde<RoundContribution> ROUND_SERDE = AvroSerde.of(RoundContribution.class);
 
     private final String prefix;
     private final String outputPrefix;
@@ -110,6 +113,14 @@ public final class Topics {
      */
     public Topic<String, Checkpoint> models() {
         return new Topic<>(outputPrefix + MODELS, Serdes.String(), CHECKPOINT_SERDE);
+    }
+
+    /**
+     * The replicas' contributions to the averaging rounds of learners with --partitioning averaged, keyed by
+     * {@code application/round/partition}; one partition, so every replica reads one log in one order.
+     */
+    public Topic<String, RoundContribution> rounds() {
+        return new Topic<>(outputPrefix + ROUNDS, Serdes.String(), ROUND_SERDE);
     }
 
     /** The learner's test-then-train predictions (learn --predictions), keyed by the input record's key bytes. */

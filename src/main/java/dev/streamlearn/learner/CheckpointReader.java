@@ -64,9 +64,14 @@ public final class CheckpointReader {
 
     /** The snapshot bytes of a checkpoint. */
     public static byte[] snapshotBytes(Checkpoint checkpoint) {
-        var buffer = checkpoint.getSnapshot().duplicate();
-        byte[] snapshot = new byte[buffer.remaining()];
-        buffer.get(snapshot);
-        return snapshot;
+        return bytes(checkpoint.getSnapshot());
+    }
+
+    /** The bytes of an Avro bytes field, its buffer left as it was. */
+    static byte[] bytes(java.nio.ByteBuffer field) {
+        var buffer = field.duplicate();
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
     }
 }

@@ -24,14 +24,18 @@ public final class Learner implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final String applicationId;
     private final String inputTopic;
+    /** The averaging rounds' board, null unless the learner averages. */
+    private final KafkaRoundBoard rounds;
 
     public Learner(Properties clientProperties, LearnerConfig config, Path stateDir) {
         this.applicationId = config.applicationId();
         this.inputTopic = config.topics().train().name();
         Supplier<TestSet> heldOut = memoized(() -> TestSet.read(clientProperties, config.topics().test(),
                 config.model(), config.inputFormat(), Duration.ofMinutes(2)));
+        this.rounds = config.partitioning() == Partitioning.AVERAGED
+                ? new KafkaRoundBoard(clientProperties, config.topics().rounds(), config.applicationId()) : null;
         LearnerServices services = new LearnerServices(liveModel, heldOut, new KafkaInputReader(clientProperties,
-                config.applicationId()));
+                config.applicationId()), rounds);
         this.streams = new KafkaStreams(LearnerTopology.buildTopology(config, services),
                 streamsProperties(clientProperties, config, stateDir));
         streams.setUncaughtExceptionHandler(exception -> {
@@ -64,6 +68,11 @@ public final class Learner implements AutoCloseable {
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG),
                 String.valueOf(4L * Topics.MAX_RECORD_BYTES));
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "20");
+        if (config.partitioning() == Partitioning.AVERAGED) {
+            // A replica waiting for a round looks for it in a punctuation, which an idle stream thread runs only
+            // between polls.
+            p.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, "5");
+        }
         return p;
     }
 
@@ -189,6 +198,23 @@ public final class Learner implements AutoCloseable {
         return true;
     }
 
+    /**
+     * With averaged partitioning, once the input is committed: waits until no replica here has applied a new round for
+     * {@code quiet}, so the last round the partitions' records close is in the model before a stop. A replica at the
+     * end of a round that another partition's records never close waits for it for ever: that tail is not in the model.
+     */
+    public void awaitRoundsSettled(Duration quiet) throws InterruptedException {
+        long round = liveModel.averagedRound();
+        long settledAt = System.nanoTime() + quiet.toNanos();
+        while (System.nanoTime() < settledAt && failure.get() == null) {
+            Thread.sleep(50);
+            if (liveModel.averagedRound() != round) {
+                round = liveModel.averagedRound();
+                settledAt = System.nanoTime() + quiet.toNanos();
+            }
+        }
+    }
+
     public boolean isRunning() {
         KafkaStreams.State state = streams.state();
         return state == KafkaStreams.State.CREATED || state.isRunningOrRebalancing();
@@ -202,5 +228,8 @@ public final class Learner implements AutoCloseable {
     public void close() {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        if (rounds != null) {
+            rounds.close();
+        }
     }
 }

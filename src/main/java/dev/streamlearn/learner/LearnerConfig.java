@@ -2,6 +2,7 @@ package dev.streamlearn.learner;
 
 import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.model.AveragingSchedule;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.ModelSnapshot;
 import java.nio.file.Path;
@@ -27,13 +28,14 @@ import java.time.Duration;
  *                        when the record before the stop offset has been trained; zero = never
  * @param predictionTop a test-then-train prediction of every accepted record to the predictions topic, listing this
  *                      many of its most probable classes; 0 = no predictions
- * @param partitioning one model, or one model per partition of the training topic
+ * @param partitioning one model, one model per partition of the training topic, or one model averaged over them
+ * @param averaging when the replicas of an averaged model meet; null unless partitioning is averaged
  */
 public record LearnerConfig(String applicationId, Topics topics, ModelConfig model, int summaryInterval,
                             int snapshotInterval, int histogramBins, Path initFrom, int evaluationInterval,
                             int checkpointInterval, long stopOffset, Checkpoint startCheckpoint,
                             InputFormat inputFormat, Duration publishInterval, int predictionTop,
-                            Partitioning partitioning) {
+                            Partitioning partitioning, AveragingSchedule averaging) {
 
     public static final int DEFAULT_SUMMARY_INTERVAL = 100;
     public static final int DEFAULT_SNAPSHOT_INTERVAL = 10_000;
@@ -70,6 +72,7 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         private Duration publishInterval = DEFAULT_PUBLISH_INTERVAL;
         private int predictionTop;
         private Partitioning partitioning = Partitioning.SINGLE;
+        private AveragingSchedule averaging;
 
         private Builder(String applicationId, Topics topics, ModelConfig model) {
             this.applicationId = applicationId;
@@ -137,10 +140,17 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
             return this;
         }
 
+        /** Averaged partitioning, the replicas meeting on this schedule. */
+        public Builder averaged(AveragingSchedule schedule) {
+            partitioning = Partitioning.AVERAGED;
+            averaging = schedule;
+            return this;
+        }
+
         public LearnerConfig build() {
             return new LearnerConfig(applicationId, topics, model, summaryInterval, snapshotInterval, histogramBins,
                     initFrom, evaluationInterval, checkpointInterval, stopOffset, startCheckpoint, inputFormat,
-                    publishInterval, predictionTop, partitioning);
+                    publishInterval, predictionTop, partitioning, averaging);
         }
     }
 
@@ -176,6 +186,14 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         if (predictionTop < 0) {
             throw new IllegalArgumentException("prediction top is " + predictionTop + ", expected >= 0 (0 = none)");
         }
+        if ((partitioning == Partitioning.AVERAGED) != (averaging != null)) {
+            throw new IllegalArgumentException("an averaging schedule goes with averaged partitioning, and only with it "
+                    + "(partitioning " + partitioning.flagValue() + ", schedule " + averaging + ")");
+        }
+        if (partitioning == Partitioning.AVERAGED && (startCheckpoint != null || stopOffset != Long.MAX_VALUE)) {
+            throw new IllegalArgumentException("averaged partitioning does not replay from a checkpoint or stop at an "
+                    + "offset: replay it with a new application id from the start");
+        }
         if (histogramBins <= 0) {
             throw new IllegalArgumentException("histogram bins is " + histogramBins + ", expected > 0");
         }
@@ -188,6 +206,7 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
 
     /** The key of the model versions of the model trained on a partition. */
     public String modelKey(int partition) {
-        return new ModelKey(applicationId, partitioning == Partitioning.SINGLE ? ModelKey.SINGLE : partition).text();
+        return new ModelKey(applicationId, partitioning == Partitioning.PER_PARTITION ? partition : ModelKey.SINGLE)
+                .text();
     }
 }

@@ -4,6 +4,7 @@ import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.Prediction;
+import dev.streamlearn.avro.RoundContribution;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.kafka.Topics;
 import java.util.Map;
@@ -15,7 +16,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * samples (raw bytes) -> train (one SGD step each, model in a changelogged store) -> summaries | alerts |
- * checkpoints | model versions | dead letters | (with predictions) test-then-train predictions.
+ * checkpoints | model versions | dead letters | (with predictions) test-then-train predictions | (averaged) the
+ * replicas' contributions to each averaging round.
  */
 public final class LearnerTopology {
     static final String MODEL_STORE = "model";
@@ -27,6 +29,7 @@ public final class LearnerTopology {
     static final String CHECKPOINT_SINK = "checkpoints";
     static final String MODEL_SINK = "models";
     static final String PREDICTION_SINK = "predictions";
+    static final String ROUND_SINK = "rounds";
 
     /**
      * The processor's outputs are keyed by step or offset (a Long), model versions by application id, and predictions
@@ -64,6 +67,10 @@ public final class LearnerTopology {
         if (config.predictions()) {
             topology.addSink(PREDICTION_SINK, topics.predictions().name(), BYTES_KEYS,
                     valueSerializer(Prediction.class, Topics.PREDICTION_SERDE.serializer()), PROCESSOR);
+        }
+        if (config.partitioning() == Partitioning.AVERAGED) {
+            topology.addSink(ROUND_SINK, topics.rounds().name(), STRING_KEYS,
+                    valueSerializer(RoundContribution.class, Topics.ROUND_SERDE.serializer()), PROCESSOR);
         }
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetter().name(), LONG_KEYS,
                 valueSerializer(DeadLetter.class, Topics.DEAD_LETTER_SERDE.serializer()), PROCESSOR);

@@ -1,5 +1,6 @@
 package dev.streamlearn.learner;
 
+import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.OnlineTrainer;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,12 @@ public final class LiveModel {
 
     private final Map<Integer, Published> published = new ConcurrentHashMap<>();
     private final Map<Integer, Long> versionSteps = new ConcurrentHashMap<>();
+    /** With averaged partitioning: the latest round applied here and the model it gave, as a snapshot. */
+    private volatile AveragedModel averaged;
+
+    /** The model an averaging round gave every replica. */
+    private record AveragedModel(long round, byte[] snapshot) {
+    }
 
     /**
      * What became of the records besides the steps, since training began, and the alerts active now.
@@ -52,6 +59,25 @@ public final class LiveModel {
     /** The input partitions whose models this instance has published, in order. */
     public SortedSet<Integer> partitions() {
         return new TreeSet<>(published.keySet());
+    }
+
+    void roundApplied(long round, OnlineTrainer average) {
+        AveragedModel latest = averaged;
+        if (latest == null || latest.round() < round) {
+            averaged = new AveragedModel(round, ModelSnapshot.write(average));
+        }
+    }
+
+    /** With averaged partitioning: the model of the latest round any replica here has applied, a copy. */
+    public Optional<OnlineTrainer> averaged() {
+        AveragedModel latest = averaged;
+        return latest == null ? Optional.empty() : Optional.of(ModelSnapshot.read(latest.snapshot()));
+    }
+
+    /** The round {@link #averaged()} comes from, or 0 before the first. */
+    public long averagedRound() {
+        AveragedModel latest = averaged;
+        return latest == null ? 0 : latest.round();
     }
 
     void versionSent(int partition, long step) {

@@ -25,6 +25,7 @@ final class ModelCheckpoint {
     static Checkpoint take(String applicationId, String topic, int partition, long nextOffset, TrainingLoop loop) {
         Checkpoint checkpoint = version(applicationId, topic, partition, nextOffset, loop.trainer());
         checkpoint.setLearnerState(loop.state());
+        checkpoint.setAveraging(loop.averaging());
         return checkpoint;
     }
 

@@ -1,6 +1,7 @@
 package dev.streamlearn.learner;
 
 import dev.streamlearn.avro.Alert;
+import dev.streamlearn.avro.AveragingRound;
 import dev.streamlearn.avro.LearnerState;
 import dev.streamlearn.avro.RegressionState;
 import dev.streamlearn.avro.TrainingSummary;
@@ -42,6 +43,8 @@ final class TrainingLoop {
     private long unlabelled;
     private long recordsSinceSnapshot;
     private BatchEvaluator evaluator;
+    /** With averaged partitioning, the last round the model took part in, reported in every summary; else null. */
+    private AveragingRound averaging;
 
     /**
      * How often each periodic output is made.
@@ -53,8 +56,10 @@ final class TrainingLoop {
      * @param checkpoint a checkpoint for the checkpoint topic every this many steps, 0 = never
      */
     record Cadence(int summary, int evaluation, int snapshot, int checkpoint) {
+        /** An averaged replica's snapshots are taken as each round is applied, not by this cadence. */
         static Cadence of(LearnerConfig config) {
-            return new Cadence(config.summaryInterval(), config.evaluationInterval(), config.snapshotInterval(),
+            int snapshot = config.partitioning() == Partitioning.AVERAGED ? 0 : config.snapshotInterval();
+            return new Cadence(config.summaryInterval(), config.evaluationInterval(), snapshot,
                     config.checkpointInterval());
         }
 
@@ -86,6 +91,15 @@ final class TrainingLoop {
 
     OnlineTrainer trainer() {
         return trainer;
+    }
+
+    /** An averaging round has been applied to the model (or restored with it). */
+    void roundApplied(AveragingRound round) {
+        averaging = round;
+    }
+
+    AveragingRound averaging() {
+        return averaging;
     }
 
     /** One accepted image: the step, then whatever it made due. */
@@ -183,6 +197,7 @@ final class TrainingLoop {
                 windowLastOffset, windowFirstEventTime, windowLastEventTime, windowStartNanos);
         TrainingSummary summary = summaries.build(trainer, span,
                 new SummaryFactory.Counts(rejected, skipped, unlabelled));
+        summary.setAveraging(averaging);
         if (evaluate) {
             evaluate(summary);
         }

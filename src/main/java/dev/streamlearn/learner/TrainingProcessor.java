@@ -1,12 +1,22 @@
 package dev.streamlearn.learner;
 
+import dev.streamlearn.avro.AveragingRound;
 import dev.streamlearn.avro.Checkpoint;
+import dev.streamlearn.avro.RoundContribution;
 import dev.streamlearn.kafka.AvroTrust;
+import dev.streamlearn.model.ModelAverage;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -36,6 +46,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
     }
 
     static final String CHECKPOINT_KEY = "model";
+    /** How often a replica waiting for a round looks for it. */
+    static final Duration ROUND_POLL = Duration.ofMillis(5);
 
     private final LearnerConfig config;
     private final LearnerServices services;
@@ -49,6 +61,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
     private boolean caughtUp;
     /** The step of the last model version sent, so an unchanged model is not sent again. */
     private long publishedStep = -1;
+    /** With averaged partitioning, where this replica stands in its rounds; null otherwise. */
+    private AveragedReplica replica;
 
     TrainingProcessor(LearnerConfig config, LearnerServices services) {
         this.config = config;
@@ -70,6 +84,13 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
         TrainingLoop loop = restored != null ? restore(restored)
                 : new TrainingLoop(freshTrainer(), TrainingLoop.Cadence.of(config), summaries, services.heldOut());
         trainer = new RecordTrainer(config, loop);
+        if (config.partitioning() == Partitioning.AVERAGED) {
+            replica = new AveragedReplica(config.averaging(), services.rounds().partitions(topic),
+                    restored == null ? null : restored.getAveraging(),
+                    restored == null || restored.getRoundsFrom() == null ? 0 : restored.getRoundsFrom(),
+                    AveragedReplica.HELD_IN_MEMORY);
+            loop.roundApplied(replica.lastRound());
+        }
         OptionalLong committed = services.inputReader().committedOffset(topic, partition);
         if (saved != null) {
             nextOffset = restored.getNextOffset();
@@ -87,7 +108,9 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
             caughtUp = false;
         }
         services.liveModel().publish(partition, loop.trainer(), loop::progress);
-        if (!config.publishInterval().isZero()) {
+        if (replica != null) {
+            processorContext.schedule(ROUND_POLL, PunctuationType.WALL_CLOCK_TIME, now -> completeRound());
+        } else if (!config.publishInterval().isZero()) {
             processorContext.schedule(config.publishInterval(), PunctuationType.WALL_CLOCK_TIME,
                     now -> publishVersion());
         }
@@ -142,7 +165,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata metadata = context.recordMetadata().orElseThrow();
         long offset = metadata.offset();
-        if (offset >= config.stopOffset() || offset < nextOffset) {
+        if (offset >= config.stopOffset() || offset < nextOffset || replica != null && offset < replica.receivedTo()) {
             // Past the replay's end, or seen already: a group whose offsets were moved back hands records again.
             return;
         }
@@ -159,23 +182,134 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
         }
         InputRecord input = new InputRecord(record.key(), record.value(), metadata.topic(), metadata.partition(),
                 offset, record.timestamp());
+        if (replica != null && replica.waiting()) {
+            replica.hold(input);
+            return;
+        }
+        trainLive(input);
+    }
+
+    /** Trains on one record and sends what it produced; an averaged replica may close its round with it. */
+    private void trainLive(InputRecord input) {
         RecordTrainer.Emission emission;
         try {
             emission = trainer.train(input, true);
         } catch (RuntimeException e) {
             throw new LearnerFault(config.applicationId(), input, trainer.loop().trainer().updates(), e);
         }
-        nextOffset = offset + 1;
+        nextOffset = input.offset() + 1;
         send(emission);
-        if (nextOffset == config.stopOffset() && !config.publishInterval().isZero()) {
+        if (replica != null) {
+            if (replica.countRecord(input.offset())) {
+                contribute();
+            }
+        } else if (nextOffset == config.stopOffset() && !config.publishInterval().isZero()) {
             publishVersion();
         }
     }
 
-    /** Re-applies, without output, the committed input from the model's next offset up to {@code to}. */
+    /**
+     * Sends this replica's state to the rounds topic in the transaction that commits the record closing its round, and
+     * asks for that commit now: no replica can go on before every contribution is committed.
+     */
+    private void contribute() {
+        OnlineTrainer model = trainer.loop().trainer();
+        int partition = context.taskId().partition();
+        long round = replica.round() + 1;
+        RoundContribution contribution = RoundContribution.newBuilder().setApplicationId(config.applicationId())
+                .setRound(round).setPartition(partition).setPartitions(replica.partitions()).setNextOffset(nextOffset)
+                .setUpdates(model.updates()).setMadeAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+                .setSnapshot(ByteBuffer.wrap(ModelSnapshot.write(model))).build();
+        context.forward(new Record<Object, SpecificRecord>(config.applicationId() + "/" + round + "/" + partition,
+                contribution, context.currentSystemTimeMs()), LearnerTopology.ROUND_SINK);
+        context.commit();
+    }
+
+    /**
+     * When the round this replica waits for is complete: the average of every replica's contribution, summed in
+     * partition order, replaces its parameters and optimiser state; the learner's state goes to the store (a restored
+     * replica starts from the last round it applied), partition 0's replica sends the round's model version, and the
+     * records that arrived meanwhile are trained.
+     */
+    private void completeRound() {
+        if (!replica.waiting()) {
+            return;
+        }
+        Optional<RoundBoard.Round> found = services.rounds().round(replica.round() + 1, replica.partitions(),
+                replica.roundsFrom());
+        if (found.isEmpty()) {
+            return;
+        }
+        List<OnlineTrainer> contributions = new ArrayList<>(replica.partitions());
+        for (RoundContribution contribution : found.get().contributions()) {
+            contributions.add(ModelSnapshot.read(CheckpointReader.bytes(contribution.getSnapshot())));
+        }
+        ModelAverage average = ModelAverage.of(contributions);
+        OnlineTrainer model = trainer.loop().trainer();
+        average.applyTo(model);
+        AveragingRound round = AveragingRound.newBuilder().setRound(replica.round() + 1)
+                .setEveryRecords(config.averaging().everyRecords()).setPartitions(replica.partitions())
+                .setDivergence(Arrays.stream(average.divergence()).boxed().toList())
+                .setAverageNorm(average.averageNorm()).setRelativeDivergence(average.relativeDivergence()).build();
+        replica.applied(round, found.get().nextFrom());
+        trainer.loop().roundApplied(round);
+        int partition = context.taskId().partition();
+        String topic = config.topics().train().name();
+        Checkpoint snapshot = ModelCheckpoint.take(config.applicationId(), topic, partition, nextOffset,
+                trainer.loop());
+        snapshot.setRoundsFrom(replica.roundsFrom());
+        store.put(CHECKPOINT_KEY, ModelCheckpoint.toBytes(snapshot));
+        services.liveModel().roundApplied(round.getRound(), model);
+        if (partition == 0) {
+            Checkpoint version = ModelCheckpoint.version(config.applicationId(), topic, partition, nextOffset, model);
+            version.setAveraging(round);
+            context.forward(new Record<Object, SpecificRecord>(config.modelKey(partition), version,
+                    context.currentSystemTimeMs()), LearnerTopology.MODEL_SINK);
+            services.liveModel().versionSent(partition, model.updates());
+        }
+        trainHeld();
+    }
+
+    /** Trains the records that arrived while the replica waited, in offset order, until it closes a round again. */
+    private void trainHeld() {
+        InputRecord next;
+        while (!replica.waiting() && (next = replica.nextHeld()) != null) {
+            trainLive(next);
+        }
+        long[] range = replica.waiting() ? null : replica.takeOverflow();
+        if (range != null) {
+            services.inputReader().read(config.topics().train().name(), context.taskId().partition(), range[0],
+                    range[1], record -> {
+                        if (replica.waiting()) {
+                            replica.hold(record);
+                        } else {
+                            trainLive(record);
+                        }
+                    });
+        }
+    }
+
+    /**
+     * Re-applies, without output, the committed input from the model's next offset up to {@code to}. An averaged
+     * replica that reaches the end of a round on the way had committed its contribution with that record: it waits for
+     * the round, and the committed records after it, which it never trained, are held to be trained with their outputs.
+     */
     private void catchUp(String topic, int partition, long to) {
-        if (to > nextOffset) {
-            services.inputReader().read(topic, partition, nextOffset, to, missed -> trainer.train(missed, false));
+        if (to <= nextOffset) {
+            return;
+        }
+        services.inputReader().read(topic, partition, nextOffset, to, missed -> {
+            if (replica == null) {
+                trainer.train(missed, false);
+            } else if (replica.waiting()) {
+                replica.hold(missed);
+            } else {
+                trainer.train(missed, false);
+                nextOffset = missed.offset() + 1;
+                replica.countRecord(missed.offset());
+            }
+        });
+        if (replica == null) {
             nextOffset = to;
         }
     }

@@ -124,6 +124,12 @@ public record ModelConfig(
                 standardise);
     }
 
+    /** The same model at another learning rate (a simulation scales it with the number of averaged replicas). */
+    public ModelConfig withLearningRate(double rate) {
+        return new ModelConfig(name, layers, activation, loss, positiveClass, weightInit, firstLayerWeightInit, biasInit,
+                optimizer, rate, l2, schedule, clipValue, clipNorm, seed, huberDelta, outputScale, standardise);
+    }
+
     public int inputSize() {
         return layers.get(0);
     }

@@ -1,6 +1,7 @@
 package dev.streamlearn.serving;
 
 import dev.streamlearn.avro.Checkpoint;
+import dev.streamlearn.kafka.KeyPartitioner;
 import dev.streamlearn.kafka.Topic;
 import dev.streamlearn.learner.CheckpointReader;
 import dev.streamlearn.learner.ModelKey;
@@ -16,7 +17,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Follows one learner's versions on the models topic (read_committed, from the beginning: compaction keeps the newest
@@ -103,18 +103,13 @@ public final class ModelFollower implements AutoCloseable, Versions {
         if (single != null || key == null) {
             return Optional.ofNullable(single);
         }
-        return Optional.ofNullable(versions.get(partitionFor(key, trainingPartitions)));
+        return Optional.ofNullable(versions.get(KeyPartitioner.partitionOf(key, trainingPartitions)));
     }
 
     /** Whether a version has arrived for the one model, or for the model of every partition. */
     public boolean ready() {
         Map<Integer, ServedModel> versions = current.get();
         return versions.containsKey(ModelKey.SINGLE) || versions.size() == trainingPartitions;
-    }
-
-    /** The partition Kafka's default partitioner sends a record with this key to. */
-    static int partitionFor(byte[] key, int partitions) {
-        return Utils.toPositive(Utils.murmur2(key)) % partitions;
     }
 
     /** What stopped the follower, if anything did (another learner's versions without --model-of, Kafka). */
