@@ -66,6 +66,7 @@ class AveragedLearnerIntegrationTest {
     @BeforeAll
     static void produce() throws Exception {
         broker = new Broker(work.resolve("kafka"));
+        Files.writeString(work.resolve("empty.properties"), "");
         topics = new Topics("avg.");
         try (Admin admin = Admin.create(broker.client());
              TopicAdmin topicAdmin = new TopicAdmin(broker.client())) {
@@ -151,9 +152,11 @@ class AveragedLearnerIntegrationTest {
         Process first = learner("avg-two", "first");
         Process second = learner("avg-two", "second");
         try {
+            Groups.awaitOnePartitionEach(broker, "avg-two");
             awaitRound("avg-two", 2, second);
             second.destroyForcibly().waitFor();
             long roundAtKill = lastVersionRound("avg-two");
+            System.out.println("second learner killed after round " + roundAtKill + " of " + rounds.size());
             assertTrue(roundAtKill < rounds.size(), "killed at round " + roundAtKill + " of " + rounds.size());
             second = learner("avg-two", "second");
             awaitRound("avg-two", rounds.size(), second);
@@ -190,7 +193,7 @@ class AveragedLearnerIntegrationTest {
 
     private static List<String> command(String applicationId, String instance, String... extra) {
         List<String> command = new ArrayList<>(List.of("learn", "--bootstrap-servers", broker.bootstrapServers(),
-                "--topic-prefix", topics.prefix(), "--config", work.resolve("none").toString(),
+                "--topic-prefix", topics.prefix(), "--config", work.resolve("empty.properties").toString(),
                 "--partitioning", "averaged", "--average-every", String.valueOf(EVERY),
                 "--application-id", applicationId, "--evaluation-interval", "0", "--checkpoint-interval", "0",
                 "--state-dir", work.resolve("streams-" + instance).toString(),

@@ -85,7 +85,7 @@ class StreamingServeIntegrationTest {
                 Process second = serve(broker, "second");
                 try {
                     URI http = awaitUri(first, "first");
-                    awaitOnePartitionEach(broker);
+                    Groups.awaitOnePartitionEach(broker, "streamlearn-serve-" + PREDICTIONS);
                     HttpClient client = HttpClient.newHttpClient();
                     List<Long> httpSteps = new ArrayList<>();
                     for (int chunk = 0; chunk < CHUNKS; chunk++) {
@@ -150,30 +150,6 @@ class StreamingServeIntegrationTest {
                     first.waitFor();
                 }
             }
-        }
-    }
-
-    /** Waits until each serve instance has one of the two partitions, so that the one killed had work to hand over. */
-    private static void awaitOnePartitionEach(Broker broker) throws Exception {
-        try (Admin admin = Admin.create(broker.client())) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            List<Integer> assigned = List.of();
-            while (System.nanoTime() < deadline) {
-                try {
-                    assigned = admin.describeConsumerGroups(List.of("streamlearn-serve-" + PREDICTIONS)).all().get()
-                            .get("streamlearn-serve-" + PREDICTIONS).members().stream()
-                            .map(member -> member.assignment().topicPartitions().size()).toList();
-                    if (assigned.equals(List.of(1, 1))) {
-                        return;
-                    }
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException)) {
-                        throw e;
-                    }
-                }
-                Thread.sleep(200);
-            }
-            throw new AssertionError("the two instances did not get a partition each: " + assigned);
         }
     }
 
