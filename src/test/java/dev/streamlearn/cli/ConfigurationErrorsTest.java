@@ -211,16 +211,31 @@ class ConfigurationErrorsTest {
     }
 
     @Test
-    @DisplayName("learn --partitioning: an unknown mode, or one report for several models, is one line and exit 2")
+    @DisplayName("learn --partitioning: an unknown mode, one report for several models, averaging without its "
+            + "interval, an interval without averaging or of 0 records: one line and exit 2")
     void partitioning() {
-        Outcome unknown = run(Map.of(), "learn", "--partitioning", "averaged", "--print-config");
+        Outcome unknown = run(Map.of(), "learn", "--partitioning", "sharded", "--print-config");
         assertEquals(2, unknown.exitCode());
-        assertTrue(unknown.err().contains("--partitioning is 'averaged', expected single or per-partition"),
+        assertTrue(unknown.err().contains("--partitioning is 'sharded', expected single, per-partition or averaged"),
                 unknown.err());
         Outcome report = run(Map.of(), "learn", "--partitioning", "per-partition", "--report", "r.json",
                 "--print-config");
         assertEquals(2, report.exitCode());
-        assertTrue(report.err().contains("--report describes one model"), report.err());
+        assertTrue(report.err().contains("--report describes a learner holding one model; with --partitioning "
+                + "per-partition"), report.err());
+        Outcome noInterval = run(Map.of(), "learn", "--partitioning", "averaged", "--print-config");
+        assertEquals(2, noInterval.exitCode());
+        assertTrue(noInterval.err().contains("--partitioning averaged needs --average-every K"), noInterval.err());
+        Outcome intervalAlone = run(Map.of(), "learn", "--average-every", "100", "--print-config");
+        assertEquals(2, intervalAlone.exitCode());
+        assertTrue(intervalAlone.err().contains("--average-every goes with --partitioning averaged, not single"),
+                intervalAlone.err());
+        Outcome zero = run(Map.of(), "learn", "--partitioning", "averaged", "--average-every", "0", "--print-config");
+        assertEquals(2, zero.exitCode());
+        assertTrue(zero.err().contains("--average-every is 0, expected > 0"), zero.err());
+        Outcome simulation = run(Map.of(), "bench", "--simulate-partitions", "2,0");
+        assertEquals(2, simulation.exitCode());
+        assertTrue(simulation.err().contains("--simulate-partitions holds 0, expected > 0"), simulation.err());
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.streamlearn.avro.ClassProbability;
 import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.Label;
 import dev.streamlearn.avro.Prediction;
+import dev.streamlearn.avro.RoundContribution;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.TrainingSummary;
 import java.io.EOFException;
@@ -82,6 +83,28 @@ class AvroSerdeTest {
         assertRoundTrip(Topics.PREDICTION_SERDE, prediction());
         assertRoundTrip(Topics.LABEL_SERDE, Label.newBuilder().setTarget(List.of(1.5, -2.0))
                 .setEventTime(Instant.ofEpochMilli(11)).build());
+        assertRoundTrip(Topics.ROUND_SERDE, contribution());
+    }
+
+    static RoundContribution contribution() {
+        return RoundContribution.newBuilder().setApplicationId("app").setRound(3).setPartition(1).setPartitions(2)
+                .setNextOffset(1500).setUpdates(1498).setMadeAt(Instant.ofEpochMilli(5))
+                .setSnapshot(ByteBuffer.wrap(new byte[] {1, 2, 3})).build();
+    }
+
+    @Test
+    @DisplayName("an averaging round's contribution decodes with a generic reader of schemas/RoundContribution.avsc alone")
+    void contributionsDecodeWithTheSchemaFile() throws IOException {
+        byte[] bytes = Topics.ROUND_SERDE.encode(contribution());
+        Schema schema = new Schema.Parser().parse(Path.of("schemas", "RoundContribution.avsc").toFile());
+        assertEquals(SchemaNormalization.parsingFingerprint64(schema),
+                ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+        GenericRecord decoded = new GenericDatumReader<GenericRecord>(schema).read(null,
+                DecoderFactory.get().binaryDecoder(Arrays.copyOfRange(bytes, 10, bytes.length), null));
+        assertEquals(3L, decoded.get("round"));
+        assertEquals(1, decoded.get("partition"));
+        assertEquals(1500L, decoded.get("nextOffset"));
+        assertArrayEquals(new byte[] {1, 2, 3}, ((ByteBuffer) decoded.get("snapshot")).array());
     }
 
     @Test

@@ -55,6 +55,26 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    @DisplayName("a summary written before averaging decodes, every field kept and no averaging round")
+    void summaryWithoutAveraging() throws IOException {
+        TrainingSummary decoded = Topics.SUMMARY_SERDE.decode(fixture("summary-v3.avro"));
+        assertNull(decoded.getAveraging());
+        assertEquals(Fixtures.summary(200), decoded);
+    }
+
+    @Test
+    @DisplayName("a checkpoint written before averaging decodes with its learner state, no round and no rounds offset")
+    void checkpointWithoutAveraging() throws IOException {
+        Checkpoint decoded = Topics.CHECKPOINT_SERDE.decode(fixture("checkpoint-v2.avro"));
+        assertEquals("learner-fixture", decoded.getApplicationId());
+        assertEquals(150, decoded.getNextOffset());
+        assertEquals(150, ModelSnapshot.read(decoded.getSnapshot().array()).updates());
+        assertEquals(150, decoded.getLearnerState().getWindow().getSteps() + 100);
+        assertNull(decoded.getAveraging());
+        assertNull(decoded.getRoundsFrom());
+    }
+
+    @Test
     @DisplayName("a checkpoint written before learner state decodes, without learner state")
     void checkpoint() throws IOException {
         Checkpoint decoded = Topics.CHECKPOINT_SERDE.decode(fixture("checkpoint-v1.avro"));
