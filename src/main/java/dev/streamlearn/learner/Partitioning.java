@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * How a learner spreads over the training topic's partitions. One partition is one total order of samples, which is
- * what makes a model a function of topic offsets, so every model here trains on exactly one partition.
+ * what makes a model a function of topic offsets: a model trains on one partition, or is averaged over several at
+ * record counts of each, which keeps it a function of the offsets of them all.
  */
 public enum Partitioning {
     /** One model on a topic of one partition (a topic of more is refused at start). */
