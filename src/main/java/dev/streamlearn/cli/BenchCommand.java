@@ -85,9 +85,14 @@ final class BenchCommand implements Callable<Integer> {
             + "averaging traffic a cluster of one-core learners would carry at this machine's step rate.")
     List<Integer> simulatePartitions;
 
+    @Option(names = "--partitions", paramLabel = "P", description = "Instead: the aggregate samples/s of 1..P learner "
+            + "processes on a P-partition topic (the broker in a process of its own), one model per partition and one "
+            + "averaged over them every --average-every records; and what an averaging round costs by model and P.")
+    Integer partitions;
+
     @Option(names = "--average-every", paramLabel = "K,...", split = ",", defaultValue = "100,1000,10000",
-            description = "With --simulate-partitions: the averaging intervals, in records of each partition "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "With --simulate-partitions or --partitions: the averaging intervals, in records of each "
+                    + "partition (default: ${DEFAULT-VALUE}).")
     List<Integer> averageEvery;
 
     /** Rows of the --features file: one epoch. */
@@ -100,6 +105,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (simulatePartitions != null) {
             return simulate();
+        }
+        if (partitions != null) {
+            return scale();
         }
         if (serving) {
             print(new ServingBench(model.toConfig(), data.load(Mnist.Split.TRAIN)).run());
@@ -152,6 +160,32 @@ final class BenchCommand implements Callable<Integer> {
         figures.put("peakRssMiB", peakRssMiB());
         figures.put("openblasCoretype", String.valueOf(System.getenv("OPENBLAS_CORETYPE")));
         print(figures);
+        return 0;
+    }
+
+    private int scale() throws Exception {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("--partitions is " + partitions + ", expected >= 1");
+        }
+        averageEvery.forEach(AveragingSchedule::new);
+        Map<String, Object> figures = new PartitionsBench(model.toConfig(), data.load(Mnist.Split.TRAIN))
+                .run(partitions, averageEvery);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> costs = (List<Map<String, Object>>) figures.remove("roundCost");
+        if (json) {
+            figures.put("roundCost", costs);
+            print(figures);
+            return 0;
+        }
+        print(figures);
+        System.out.printf(Locale.ROOT, "%nan averaging round: %-6s %10s %14s %14s %14s %12s%n", "model", "partitions",
+                "contribution", "written", "read", "average ms");
+        for (Map<String, Object> row : costs) {
+            System.out.printf(Locale.ROOT, "%20s%-6s %10d %12.2f MB %11.2f MB %11.2f MB %12.2f%n", "", row.get("model"),
+                    row.get("partitions"), (int) row.get("contributionBytes") / 1e6,
+                    (long) row.get("roundWrittenBytes") / 1e6, (long) row.get("roundReadBytes") / 1e6,
+                    row.get("averageMillis"));
+        }
         return 0;
     }
 

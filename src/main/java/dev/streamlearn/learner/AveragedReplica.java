@@ -22,6 +22,8 @@ final class AveragedReplica {
     private long roundsFrom;
     private long recordsInRound;
     private boolean waiting;
+    /** When the replica closed the round it waits for (System.nanoTime()). */
+    private long waitingSince;
     private final Deque<InputRecord> held = new ArrayDeque<>();
     /** Offsets [overflowFrom, overflowTo) arrived while waiting and are not held; overflowFrom is -1 when none. */
     private long overflowFrom = -1;
@@ -68,6 +70,7 @@ final class AveragedReplica {
         recordsInRound++;
         if (schedule.closesRound(recordsInRound)) {
             waiting = true;
+            waitingSince = System.nanoTime();
             return true;
         }
         return false;
@@ -89,6 +92,11 @@ final class AveragedReplica {
     /** The offset after the last record trained or held: anything before it has been seen. */
     long receivedTo() {
         return receivedTo;
+    }
+
+    /** Seconds since the replica closed the round it waits for. */
+    double secondsWaiting() {
+        return (System.nanoTime() - waitingSince) / 1e9;
     }
 
     /** The round has been averaged into the replica: it goes on with a new round. */

@@ -250,7 +250,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
         AveragingRound round = AveragingRound.newBuilder().setRound(replica.round() + 1)
                 .setEveryRecords(config.averaging().everyRecords()).setPartitions(replica.partitions())
                 .setDivergence(Arrays.stream(average.divergence()).boxed().toList())
-                .setAverageNorm(average.averageNorm()).setRelativeDivergence(average.relativeDivergence()).build();
+                .setAverageNorm(average.averageNorm()).setRelativeDivergence(average.relativeDivergence())
+                .setWaitSeconds(replica.secondsWaiting()).build();
         replica.applied(round, found.get().nextFrom());
         trainer.loop().roundApplied(round);
         int partition = context.taskId().partition();

@@ -7,10 +7,17 @@ import dev.streamlearn.avro.TrainingSummary;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The part of a summary the web dashboard draws, as compact JSON for its event stream. */
-record DashboardPoint(long step, String model, double loss, double lossEma, Double accuracy,
+/**
+ * The part of a summary the web dashboard draws, as compact JSON for its event stream; the partition tells the models
+ * of a per-partition (or averaged) learner apart.
+ */
+record DashboardPoint(int partition, long step, String model, double loss, double lossEma, Double accuracy,
                       Double accuracyCumulative, Double testAccuracy, double samplesPerSecond, List<Layer> layers,
-                      List<String> alerts, Regression regression) {
+                      List<String> alerts, Regression regression, Averaging averaging) {
+
+    /** An averaged model's last round as this partition's replica saw it. */
+    record Averaging(long round, double relativeDivergence, double waitSeconds) {
+    }
 
     /**
      * A numeric head's window: its prequential MAE (and the held-out one when evaluated) and its newest
@@ -43,9 +50,11 @@ record DashboardPoint(long step, String model, double loss, double lossEma, Doub
         Regression regression = s.getRegression() == null ? null : new Regression(s.getRegression().getMaeWindow(),
                 s.getRegression().getTestMae(), s.getRegression().getRecentEstimates(),
                 s.getRegression().getRecentTargets());
-        return new DashboardPoint(s.getLastStep(), s.getModel(), s.getLossMean(), s.getLossEma(),
-                finite(s.getAccuracyWindow()), finite(s.getAccuracyCumulative()), s.getTestAccuracy(),
-                s.getSamplesPerSecond(), layers, s.getAlerts(), regression);
+        Averaging averaging = s.getAveraging() == null ? null : new Averaging(s.getAveraging().getRound(),
+                s.getAveraging().getRelativeDivergence(), s.getAveraging().getWaitSeconds());
+        return new DashboardPoint(s.getInputPartition(), s.getLastStep(), s.getModel(), s.getLossMean(),
+                s.getLossEma(), finite(s.getAccuracyWindow()), finite(s.getAccuracyCumulative()), s.getTestAccuracy(),
+                s.getSamplesPerSecond(), layers, s.getAlerts(), regression, averaging);
     }
 
     /** JSON has no NaN: a figure that does not apply (accuracy for a numeric head) goes out as null. */

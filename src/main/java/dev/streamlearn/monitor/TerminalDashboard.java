@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The terminal view: redrawn in place on every summary. Loss and accuracy with sparklines of the last
@@ -24,16 +25,20 @@ public final class TerminalDashboard {
     private static final String CLEAR_AND_HOME = "\033[H\033[2J";
 
     private final PrintStream out;
-    private final Deque<Double> losses = new ArrayDeque<>();
-    private final Deque<Double> accuracies = new ArrayDeque<>();
+    /** By input partition: each model of a per-partition learner, or each replica of an averaged one. */
+    private final Map<Integer, Deque<Double>> losses = new TreeMap<>();
+    private final Map<Integer, Deque<Double>> accuracies = new TreeMap<>();
+    private final Map<Integer, TrainingSummary> latest = new TreeMap<>();
 
     public TerminalDashboard(PrintStream out) {
         this.out = out;
     }
 
     public void show(TrainingSummary summary) {
-        remember(losses, summary.getLossMean());
-        remember(accuracies, summary.getAccuracyWindow());
+        int partition = summary.getInputPartition();
+        remember(losses.computeIfAbsent(partition, p -> new ArrayDeque<>()), summary.getLossMean());
+        remember(accuracies.computeIfAbsent(partition, p -> new ArrayDeque<>()), summary.getAccuracyWindow());
+        latest.put(partition, summary);
         out.print(CLEAR_AND_HOME + render(summary));
         out.flush();
     }
@@ -45,16 +50,34 @@ public final class TerminalDashboard {
         values.addLast(value);
     }
 
+    /**
+     * The screen after a summary: with several partitions a row per partition first (its latest figures, the averaging
+     * round and divergence of an averaged model, its alerts), then the details of the partition just summarised.
+     */
     String render(TrainingSummary s) {
         StringBuilder screen = new StringBuilder();
         screen.append(String.format(Locale.ROOT, "streamlearn monitor   %s   %s%n", s.getApplicationId(), s.getModel()));
+        if (latest.size() > 1) {
+            screen.append(String.format(Locale.ROOT, "%n%-9s %10s %8s %8s %10s %6s %10s  %-20s %s%n", "partition",
+                    "step", "loss", "acc", "samples/s", "round", "diverge", "loss", "alerts"));
+            latest.forEach((partition, summary) -> screen.append(String.format(Locale.ROOT,
+                    "%-9d %,10d %8.4f %8.3f %,10.0f %6s %10s  %-20s %s%n", partition, summary.getLastStep(),
+                    summary.getLossMean(), summary.getAccuracyWindow(), summary.getSamplesPerSecond(),
+                    summary.getAveraging() == null ? "-" : String.valueOf(summary.getAveraging().getRound()),
+                    summary.getAveraging() == null ? "-" : String.format(Locale.ROOT, "%.4f",
+                            summary.getAveraging().getRelativeDivergence()),
+                    lastOf(sparkline(losses.get(partition)), 20),
+                    summary.getAlerts().isEmpty() ? "none" : String.join(", ", summary.getAlerts()))));
+            screen.append(String.format(Locale.ROOT, "%npartition %d%n", s.getInputPartition()));
+        }
         screen.append(String.format(Locale.ROOT, "step %,d   offset %,d   %,.0f samples/s   lr %.3g%s%n%n",
                 s.getLastStep(), s.getLastOffset(), s.getSamplesPerSecond(), s.getLearningRate(),
                 s.getTestAccuracy() == null ? "" : String.format(Locale.ROOT, "   test acc %.4f", s.getTestAccuracy())));
         screen.append(String.format(Locale.ROOT, "loss      %8.4f (ema %.4f)  %s%n", s.getLossMean(), s.getLossEma(),
-                sparkline(losses)));
+                sparkline(losses.getOrDefault(s.getInputPartition(), new ArrayDeque<>()))));
         screen.append(String.format(Locale.ROOT, "accuracy  %8.3f (cum %.3f)   %s%n%n", s.getAccuracyWindow(),
-                s.getAccuracyCumulative(), sparkline(accuracies)));
+                s.getAccuracyCumulative(), sparkline(accuracies.getOrDefault(s.getInputPartition(),
+                        new ArrayDeque<>()))));
         screen.append(String.format(Locale.ROOT, "%-6s %-10s %10s %10s %11s %7s %7s  %s%n", "layer", "activation",
                 "W std", "|grad W|", "update/W", "dead", "sat", "alerts"));
         List<TensorSummary> tensors = s.getTensors();
@@ -78,6 +101,10 @@ public final class TerminalDashboard {
                     .append("  fix:  ").append(r.fix()).append(System.lineSeparator()));
         }
         return screen.toString();
+    }
+
+    private static String lastOf(String text, int length) {
+        return text.length() <= length ? text : text.substring(text.length() - length);
     }
 
     /** One block character per value, scaled between the smallest and largest finite value shown. */

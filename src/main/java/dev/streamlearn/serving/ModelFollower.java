@@ -106,6 +106,11 @@ public final class ModelFollower implements AutoCloseable, Versions {
         return Optional.ofNullable(versions.get(KeyPartitioner.partitionOf(key, trainingPartitions)));
     }
 
+    @Override
+    public Map<Integer, ServedModel> all() {
+        return current.get();
+    }
+
     /** Whether a version has arrived for the one model, or for the model of every partition. */
     public boolean ready() {
         Map<Integer, ServedModel> versions = current.get();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.streamlearn.learner.ModelKey;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.Pixels;
@@ -16,11 +17,14 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Predictions over HTTP from the version being served: {@code POST /predict} with a JSON object
@@ -28,7 +32,8 @@ import java.util.Optional;
  * per object with {@code {"class", "probabilities", "step"}} (a binary head: {@code "positive"} and
  * {@code "probability"}; a numeric head: {@code "value"}); {@code GET /model}: the version's learner, step, age and
  * config. A malformed body or a wrong feature count is a 400 with the reason, a body over {@link #MAX_BODY_BYTES} a
- * 413, no version yet a 503. With one model per partition, an object's {@code "key"} (the record's key) chooses it.
+ * 413, no version yet a 503. With one model per partition, an object's {@code "key"} (the record's key) chooses it,
+ * and {@code GET /model} lists every partition's version ({@code ?key=K}: the one that answers K).
  */
 public final class PredictionServer implements AutoCloseable {
     /** Requests larger than this are refused before they are read whole. */
@@ -123,20 +128,47 @@ public final class PredictionServer implements AutoCloseable {
         return versions.forKey(bytes).orElseThrow(() -> new Refusal(503, NO_VERSION));
     }
 
+    /**
+     * The version served: its learner, step, age and configuration; with one model per partition each partition's, or
+     * with {@code ?key=K} (the key's UTF-8 bytes) the one that answers that key.
+     */
     private void model(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Optional<ServedModel> model = versions.forKey(null);
-            if (model.isEmpty()) {
-                send(exchange, 503, JSON.createObjectNode().put("error", NO_VERSION));
+            String query = exchange.getRequestURI().getRawQuery();
+            Map<Integer, ServedModel> all = versions.all();
+            if (query != null && query.startsWith("key=")) {
+                byte[] key = URLDecoder.decode(query.substring("key=".length()), StandardCharsets.UTF_8)
+                        .getBytes(StandardCharsets.UTF_8);
+                Optional<ServedModel> model = versions.forKey(key);
+                if (model.isEmpty()) {
+                    send(exchange, 503, JSON.createObjectNode().put("error", NO_VERSION));
+                } else {
+                    send(exchange, 200, about(model.get()));
+                }
                 return;
             }
-            ServedModel served = model.get();
-            ObjectNode about = JSON.createObjectNode().put("learner", served.learner()).put("step", served.step())
-                    .put("publishedAt", served.publishedAt().toString())
-                    .put("ageMillis", Instant.now().toEpochMilli() - served.publishedAt().toEpochMilli());
-            about.set("config", JSON.readTree(ModelSnapshot.configJson(served.config())));
-            send(exchange, 200, about);
+            if (all.isEmpty()) {
+                send(exchange, 503, JSON.createObjectNode().put("error", NO_VERSION));
+            } else if (all.containsKey(ModelKey.SINGLE)) {
+                send(exchange, 200, about(all.get(ModelKey.SINGLE)));
+            } else {
+                ObjectNode partitions = JSON.createObjectNode();
+                ArrayNode list = partitions.put("learner", all.values().iterator().next().learner())
+                        .putArray("partitions");
+                for (Map.Entry<Integer, ServedModel> version : new TreeMap<>(all).entrySet()) {
+                    list.add(about(version.getValue()).put("partition", version.getKey()));
+                }
+                send(exchange, 200, partitions);
+            }
         }
+    }
+
+    private static ObjectNode about(ServedModel served) throws JsonProcessingException {
+        ObjectNode about = JSON.createObjectNode().put("learner", served.learner()).put("step", served.step())
+                .put("publishedAt", served.publishedAt().toString())
+                .put("ageMillis", Instant.now().toEpochMilli() - served.publishedAt().toEpochMilli());
+        about.set("config", JSON.readTree(ModelSnapshot.configJson(served.config())));
+        return about;
     }
 
     private static JsonNode body(HttpExchange exchange) throws IOException, Refusal {

@@ -1,5 +1,7 @@
 package dev.streamlearn.serving;
 
+import dev.streamlearn.learner.ModelKey;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,4 +16,12 @@ public interface Versions {
      *         partition has its own model
      */
     Optional<ServedModel> forKey(byte[] key);
+
+    /**
+     * Every version served now, by the training partition whose model it is, or under {@link ModelKey#SINGLE} for a
+     * learner's one model.
+     */
+    default Map<Integer, ServedModel> all() {
+        return forKey(null).map(model -> Map.of(ModelKey.SINGLE, model)).orElse(Map.of());
+    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.streamlearn.avro.AveragingRound;
 import dev.streamlearn.data.FeatureTable;
 import dev.streamlearn.data.Mnist;
 import dev.streamlearn.data.MnistFetcher;
@@ -19,12 +20,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -127,6 +130,45 @@ class DashboardBrowserTest {
                         browser.findElement(By.id("alerts")).getText());
                 Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(),
                         Path.of("target", "dashboard-regression.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("two partitions' summaries show side by side, a row each with its step and averaging round; clicking "
+            + "a row shows that partition's charts")
+    void dashboardShowsPartitionsSideBySide() throws Exception {
+        Mnist train = Mnist.load(Path.of("data", "mnist"), Mnist.Split.TRAIN);
+        try (DashboardServer dashboard = DashboardServer.start(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+            for (int partition = 0; partition < 2; partition++) {
+                TrainingLoop loop = new TrainingLoop(new OnlineTrainer(ModelConfig.preset("M2").build()),
+                        TrainingLoop.Cadence.summariesEvery(100), new SummaryFactory("dashboard-test", "mnist.train",
+                        30), () -> null);
+                loop.roundApplied(AveragingRound.newBuilder().setRound(3 + partition).setEveryRecords(100)
+                        .setPartitions(2).setDivergence(List.of(0.5, 0.25)).setAverageNorm(10)
+                        .setRelativeDivergence(0.05).setWaitSeconds(0.01).build());
+                for (int i = 0; i < 500 * (partition + 1); i++) {
+                    TrainingLoop.Result result = loop.train(train.image(i), train.labels()[i], partition, i, 0);
+                    if (result.summary() != null) {
+                        dashboard.publish(result.summary());
+                    }
+                }
+            }
+            inBrowser(dashboard, 15, (browser, js) -> {
+                assertEquals(2L, js.executeScript("return window.streamlearn.partitions"));
+                assertTrue(browser.findElement(By.id("partitions")).isDisplayed(), "the partitions panel is shown");
+                List<WebElement> rows = browser.findElements(By.cssSelector("#partitions tbody tr"));
+                assertEquals(2, rows.size());
+                assertTrue(rows.get(0).getText().startsWith("0 500 "), rows.get(0).getText());
+                assertTrue(rows.get(1).getText().startsWith("1 1,000 "), rows.get(1).getText());
+                assertTrue(rows.get(1).getText().contains(" 4 0.0500 "), rows.get(1).getText());
+                assertTrue(browser.findElement(By.id("status")).getText().contains("partition 0 step 500"),
+                        browser.findElement(By.id("status")).getText());
+                rows.get(1).click();
+                new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> driver.findElement(By.id("status"))
+                        .getText().contains("partition 1 step 1,000"));
+                Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(),
+                        Path.of("target", "dashboard-partitions.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             });
         }
     }

@@ -3,6 +3,7 @@ package dev.streamlearn.monitor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamlearn.avro.AveragingRound;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.kafka.Fixtures;
 import java.io.ByteArrayOutputStream;
@@ -27,6 +28,33 @@ class TerminalDashboardTest {
         assertTrue(screen.contains("loss        0.5000"), screen);
         assertTrue(screen.contains("WARNING vanishing-gradients"), screen);
         assertTrue(screen.contains("fix:  initialise for the activation"), screen);
+    }
+
+    @Test
+    @DisplayName("summaries of two partitions show side by side, a row each with its step, loss, averaging round, "
+            + "divergence and alerts, then the details of the partition just summarised")
+    void partitionsSideBySide() {
+        TrainingSummary first = Fixtures.summary(300);
+        TrainingSummary second = Fixtures.summary(700);
+        second.setInputPartition(1);
+        second.setLossMean(0.25);
+        second.setAlerts(List.of("dead-relu"));
+        second.setAveraging(AveragingRound.newBuilder().setRound(4).setEveryRecords(100).setPartitions(2)
+                .setDivergence(List.of(0.5, 0.25)).setAverageNorm(10).setRelativeDivergence(0.05).setWaitSeconds(0.01)
+                .build());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TerminalDashboard dashboard = new TerminalDashboard(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        dashboard.show(first);
+        assertTrue(!bytes.toString(StandardCharsets.UTF_8).contains("partition"), "one partition: no table");
+        bytes.reset();
+        dashboard.show(second);
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.stream().anyMatch(line -> line.matches("0\\s+300\\s+0\\.5000\\s+.*\\s+-\\s+-\\s+.*none")),
+                String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(line -> line.matches("1\\s+700\\s+0\\.2500\\s+.*\\s+4\\s+0\\.0500\\s+.*dead-relu")),
+                String.join("\n", lines));
+        assertTrue(lines.contains("partition 1"), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(line -> line.startsWith("step 700")), String.join("\n", lines));
     }
 
     @Test

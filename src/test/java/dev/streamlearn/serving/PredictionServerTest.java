@@ -13,9 +13,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
@@ -167,5 +169,38 @@ class PredictionServerTest {
             }
         }
         assertEquals(List.of(), List.copyOf(wrong));
+    }
+
+    @Test
+    @DisplayName("GET /model with one model per partition lists each partition's version, and ?key=K names the one "
+            + "that answers K")
+    void modelsOfPartitions() throws Exception {
+        ServedModel first = m2(11, 5);
+        ServedModel second = m2(22, 5);
+        Versions partitions = new Versions() {
+            @Override
+            public Optional<ServedModel> forKey(byte[] key) {
+                return key == null ? Optional.empty() : Optional.of(new String(key, StandardCharsets.UTF_8)
+                        .equals("b") ? second : first);
+            }
+
+            @Override
+            public Map<Integer, ServedModel> all() {
+                return Map.of(0, first, 1, second);
+            }
+        };
+        try (PredictionServer server = PredictionServer.start(new java.net.InetSocketAddress("127.0.0.1", 0),
+                partitions)) {
+            JsonNode all = JSON.readTree(http.send(HttpRequest.newBuilder(server.uri().resolve("/model")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertEquals("learner-x", all.get("learner").asText());
+            assertEquals(2, all.get("partitions").size());
+            assertEquals(0, all.get("partitions").get(0).get("partition").asInt());
+            assertEquals(11, all.get("partitions").get(0).get("step").asLong());
+            assertEquals(22, all.get("partitions").get(1).get("step").asLong());
+            JsonNode keyed = JSON.readTree(http.send(HttpRequest.newBuilder(server.uri().resolve("/model?key=b"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertEquals(22, keyed.get("step").asLong());
+        }
     }
 }
