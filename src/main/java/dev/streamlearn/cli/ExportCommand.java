@@ -27,6 +27,10 @@ final class ExportCommand implements Callable<Integer> {
             description = "Whose checkpoint, when several learners write to the checkpoint topic.")
     String learner;
 
+    @Option(names = "--partition", paramLabel = "N", description = "Which partition's model, when the learner trains "
+            + "one model per partition.")
+    Integer partition;
+
     @Override
     public Integer call() throws Exception {
         if (kafka.printedConfig()) {
@@ -35,7 +39,7 @@ final class ExportCommand implements Callable<Integer> {
         long step = parseStep(checkpoint);
         try (KafkaCluster cluster = kafka.connect()) {
             Checkpoint found = CheckpointReader.find(cluster.clientProperties(), kafka.topics().checkpoints(),
-                            kafka.topics().train().name(), learner, step)
+                            kafka.topics().train().name(), learner, partition, step)
                     .orElseThrow(() -> new IllegalArgumentException("no checkpoint " + checkpoint + " on "
                             + kafka.topics().checkpoints().name()));
             Npz.export(CheckpointReader.restore(found).network(), out);

@@ -98,7 +98,7 @@ final class ReplayCommand implements Callable<Integer> {
             if (start.checkpoint != null) {
                 long step = ExportCommand.parseStep(start.checkpoint);
                 Checkpoint checkpoint = CheckpointReader.find(cluster.clientProperties(), source.checkpoints(), input,
-                        learner, step).orElseThrow(() -> new IllegalArgumentException("no checkpoint "
+                        learner, null, step).orElseThrow(() -> new IllegalArgumentException("no checkpoint "
                                 + start.checkpoint + " of " + input + " on " + source.checkpoints().name()));
                 startCheckpoint = checkpoint;
                 config = ModelSnapshot.parseConfig(checkpoint.getModelConfig());

@@ -25,27 +25,35 @@ public final class CheckpointReader {
     /**
      * @param trainingTopic the input topic the checkpoint's learner trained on
      * @param learner the application id of the learner, or null when the topic holds one learner's checkpoints
+     * @param partition the input partition whose model it is, or null when the learner trained one partition
      * @param step the checkpoint's step, or -1 for the latest
      */
     public static Optional<Checkpoint> find(Properties clientProperties, Topic<Long, Checkpoint> topic,
-                                            String trainingTopic, String learner, long step) {
+                                            String trainingTopic, String learner, Integer partition, long step) {
         List<Checkpoint> all = new ArrayList<>();
         PartitionReader.read(clientProperties, topic.name(), topic.keySerde().deserializer(),
                 topic.valueSerde().deserializer(), -1, -1, Duration.ofMinutes(2), record -> all.add(record.value()));
-        return select(all, topic.name(), trainingTopic, learner, step);
+        return select(all, topic.name(), trainingTopic, learner, partition, step);
     }
 
-    /** The last of the checkpoints, in topic order, that is of the training topic, the learner and the step. */
+    /**
+     * The last of the checkpoints, in topic order, that is of the training topic, the learner, the partition and the
+     * step. A learner with one model per partition checkpoints each: without a partition named, that is refused rather
+     * than answered with whichever partition wrote last.
+     */
     static Optional<Checkpoint> select(List<Checkpoint> checkpoints, String checkpointTopic, String trainingTopic,
-                                       String learner, long step) {
+                                       String learner, Integer partition, long step) {
         Set<String> learners = new TreeSet<>();
+        Set<Integer> partitions = new TreeSet<>();
         Checkpoint found = null;
         for (Checkpoint checkpoint : checkpoints) {
             if (!checkpoint.getInputTopic().equals(trainingTopic)
-                    || learner != null && !checkpoint.getApplicationId().equals(learner)) {
+                    || learner != null && !checkpoint.getApplicationId().equals(learner)
+                    || partition != null && checkpoint.getInputPartition() != partition) {
                 continue;
             }
             learners.add(checkpoint.getApplicationId());
+            partitions.add(checkpoint.getInputPartition());
             if (step < 0 || checkpoint.getStep() == step) {
                 found = checkpoint;
             }
@@ -53,6 +61,10 @@ public final class CheckpointReader {
         if (learners.size() > 1) {
             throw new IllegalArgumentException(checkpointTopic + " holds checkpoints of " + learners.size()
                     + " learners of " + trainingTopic + " " + learners + "; name one with --learner");
+        }
+        if (partitions.size() > 1) {
+            throw new IllegalArgumentException(checkpointTopic + " holds checkpoints of the models of partitions "
+                    + partitions + " of " + trainingTopic + " (one model per partition); name one with --partition");
         }
         return Optional.ofNullable(found);
     }

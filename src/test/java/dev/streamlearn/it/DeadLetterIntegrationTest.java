@@ -190,7 +190,7 @@ class DeadLetterIntegrationTest {
                 letter.getReason());
 
         OnlineTrainer checkpointed = CheckpointReader.restore(CheckpointReader.find(client(), topics.checkpoints(),
-                topics.train().name(), null, -1).orElseThrow());
+                topics.train().name(), null, null, -1).orElseThrow());
         OnlineTrainer clean = new OnlineTrainer(wide);
         for (int i = 0; i < 200; i++) {
             clean.step(train.image(i), train.labels()[i]);

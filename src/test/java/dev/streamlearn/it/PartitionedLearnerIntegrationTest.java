@@ -20,6 +20,7 @@ import dev.streamlearn.model.FloatTensor;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
+import dev.streamlearn.model.OptimizerSpec;
 import dev.streamlearn.producer.ProduceOptions;
 import dev.streamlearn.producer.SampleProducer;
 import dev.streamlearn.serving.InferenceConfig;
@@ -30,9 +31,12 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -154,6 +158,86 @@ class PartitionedLearnerIntegrationTest {
                     assertEquals(stepsOf.get(partition), answer.get("step").asLong(), "key " + id + ": " + answer);
                 }
             }
+        }
+    }
+
+    @Test
+    @DisplayName("two learner processes with a standby replica each, one model per partition: SIGKILL one mid-run, the "
+            + "other takes its partition over from its standby store and both partitions' models end bit for bit those "
+            + "of uninterrupted training")
+    void standbyTakesOverAPartition() throws Exception {
+        Mnist train = EndToEndScenario.mnist(Mnist.Split.TRAIN);
+        List<String> model = List.of("--model", "M4", "--optimizer", "adam", "--lr", "0.001");
+        ModelConfig config = ModelConfig.preset("M4").optimizer(OptimizerSpec.of("adam", Map.of()))
+                .learningRate(0.001).build();
+        try (Broker broker = new Broker(work.resolve("kafka"))) {
+            Topics topics = new Topics("ppsb.");
+            try (TopicAdmin admin = new TopicAdmin(broker.client())) {
+                admin.createAll(topics, (short) 1, 2);
+            }
+            new SampleProducer(broker.client()).produce(topics.train(), train,
+                    new ProduceOptions(0, false, 0, 1, 0, 0), sent -> { });
+            Files.writeString(work.resolve("empty.properties"), "");
+            Map<String, Process> learners = new LinkedHashMap<>();
+            try {
+                for (String instance : List.of("learner-a", "learner-b")) {
+                    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
+                                    "java").toString(), "-cp", System.getProperty("java.class.path"),
+                            StreamlearnCommand.class.getName(), "learn", "--bootstrap-servers",
+                            broker.bootstrapServers(), "--topic-prefix", topics.prefix(), "--config",
+                            work.resolve("empty.properties").toString(), "--partitioning", "per-partition",
+                            "--application-id", "ppsb-learner", "--evaluation-interval", "0",
+                            "--state-dir", work.resolve("streams-" + instance).toString(), "--stop-at-end",
+                            "--export", work.resolve(instance + ".npz").toString(),
+                            "--kafka-property", "num.standby.replicas=1", "--kafka-property", "client.id=" + instance));
+                    command.addAll(model);
+                    learners.put(instance, new ProcessBuilder(command).redirectErrorStream(true)
+                            .redirectOutput(work.resolve(instance + ".log").toFile()).start());
+                }
+                Groups.awaitOnePartitionEach(broker, "ppsb-learner");
+                long killedAt;
+                try (TopicAdmin admin = new TopicAdmin(broker.client())) {
+                    // Both models have trained and snapshotted (every 10,000 records) before the kill, so the
+                    // survivor's standby store holds a model to take over.
+                    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                    while (System.nanoTime() < deadline && (admin.committedOffset("ppsb-learner",
+                            topics.train().name(), 0).orElse(0) < 12_000 || admin.committedOffset("ppsb-learner",
+                            topics.train().name(), 1).orElse(0) < 12_000)) {
+                        Thread.sleep(100);
+                    }
+                    learners.get("learner-b").destroyForcibly().waitFor();
+                    killedAt = admin.committedOffset("ppsb-learner", topics.train().name(), 0).orElse(0)
+                            + admin.committedOffset("ppsb-learner", topics.train().name(), 1).orElse(0);
+                }
+                assertTrue(killedAt < train.count(), "killed mid-run, " + killedAt + " records committed");
+                Process survivor = learners.get("learner-a");
+                assertTrue(survivor.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "the survivor did not finish");
+                assertEquals(0, survivor.exitValue(), () -> "the survivor failed: " + read(work.resolve("learner-a.log")));
+            } finally {
+                learners.values().forEach(Process::destroyForcibly);
+            }
+            for (int partition = 0; partition < 2; partition++) {
+                OnlineTrainer reference = new OnlineTrainer(config);
+                PartitionReader.read(broker.client(), topics.train().name(), partition, new ByteArrayDeserializer(),
+                        topics.train().valueSerde().deserializer(), -1, -1, Duration.ofSeconds(30),
+                        (ConsumerRecord<byte[], Sample> record) -> reference.step(record.value().getPixels().array(),
+                                record.value().getLabel()));
+                OnlineTrainer exported = new OnlineTrainer(config);
+                Npz.load(exported.network(), work.resolve("learner-a-p" + partition + ".npz"));
+                List<FloatTensor> expected = reference.network().parameters();
+                for (int t = 0; t < expected.size(); t++) {
+                    assertArrayEquals(expected.get(t).toArray(), exported.network().parameters().get(t).toArray(),
+                            "partition " + partition + ", tensor " + t);
+                }
+            }
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (java.io.IOException e) {
+            return "(no log: " + e.getMessage() + ")";
         }
     }
 }

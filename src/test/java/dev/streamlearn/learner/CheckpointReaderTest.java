@@ -15,8 +15,12 @@ import org.junit.jupiter.api.Test;
 /** Choosing a checkpoint: of the training topic asked for, of one learner, by step or the latest. */
 class CheckpointReaderTest {
     private static Checkpoint checkpoint(String learner, String input, long step) {
+        return checkpoint(learner, input, 0, step);
+    }
+
+    private static Checkpoint checkpoint(String learner, String input, int partition, long step) {
         return Checkpoint.newBuilder().setApplicationId(learner).setStep(step).setInputTopic(input)
-                .setInputPartition(0).setNextOffset(step).setTakenAt(Instant.ofEpochMilli(step)).setModelConfig("{}")
+                .setInputPartition(partition).setNextOffset(step).setTakenAt(Instant.ofEpochMilli(step)).setModelConfig("{}")
                 .setSnapshot(ByteBuffer.allocate(0)).build();
     }
 
@@ -25,7 +29,7 @@ class CheckpointReaderTest {
             checkpoint("c", "other.mnist.train", 3000));
 
     private static Optional<Checkpoint> select(String learner, long step) {
-        return CheckpointReader.select(TOPIC, "run.learner.checkpoints", "run.mnist.train", learner, step);
+        return CheckpointReader.select(TOPIC, "run.learner.checkpoints", "run.mnist.train", learner, null, step);
     }
 
     @Test
@@ -49,6 +53,24 @@ class CheckpointReaderTest {
     @DisplayName("one learner's checkpoints need no name")
     void oneLearner() {
         assertEquals(checkpoint("a", "run.mnist.train", 2000), CheckpointReader.select(TOPIC.subList(2, 4),
-                "run.learner.checkpoints", "run.mnist.train", null, -1).orElseThrow());
+                "run.learner.checkpoints", "run.mnist.train", null, null, -1).orElseThrow());
+    }
+
+    @Test
+    @DisplayName("a learner with one model per partition: the latest of a named partition is that partition's; none "
+            + "named is refused, naming the partitions")
+    void perPartition() {
+        List<Checkpoint> checkpoints = List.of(checkpoint("pp", "run.mnist.train", 0, 1000),
+                checkpoint("pp", "run.mnist.train", 1, 1000), checkpoint("pp", "run.mnist.train", 0, 2000),
+                checkpoint("pp", "run.mnist.train", 1, 1500));
+        assertEquals(checkpoint("pp", "run.mnist.train", 0, 2000), CheckpointReader.select(checkpoints,
+                "run.learner.checkpoints", "run.mnist.train", null, 0, -1).orElseThrow());
+        assertEquals(checkpoint("pp", "run.mnist.train", 1, 1500), CheckpointReader.select(checkpoints,
+                "run.learner.checkpoints", "run.mnist.train", "pp", 1, -1).orElseThrow());
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> CheckpointReader.select(checkpoints, "run.learner.checkpoints", "run.mnist.train", "pp", null,
+                        -1));
+        assertTrue(refused.getMessage().contains("holds checkpoints of the models of partitions [0, 1] of "
+                + "run.mnist.train (one model per partition); name one with --partition"), refused.getMessage());
     }
 }
