@@ -27,11 +27,17 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class KafkaRoundBoard implements RoundBoard, AutoCloseable {
     private final Properties clientProperties;
     private final Topic<String, RoundContribution> topic;
-    private final String applicationId;
+    /** The start of this learner's keys, {@code application/}. */
+    private final String keyPrefix;
     private KafkaConsumer<String, byte[]> consumer;
     private TopicPartition partition;
     /** The offset the consumer reads next. */
     private long position = -1;
+    /**
+     * Rounds below this one may be missing (dropped, or before where the consumer started): a round asked for below it
+     * is read again from where the asking replica says it lies.
+     */
+    private long keptFrom;
     /** This learner's contributions still wanted, by round and partition, with the offset each was read at. */
     private final TreeMap<Long, TreeMap<Integer, Seen>> rounds = new TreeMap<>();
 
@@ -41,27 +47,31 @@ final class KafkaRoundBoard implements RoundBoard, AutoCloseable {
     KafkaRoundBoard(Properties clientProperties, Topic<String, RoundContribution> topic, String applicationId) {
         this.clientProperties = clientProperties;
         this.topic = topic;
-        this.applicationId = applicationId;
+        this.keyPrefix = RoundBoard.key(applicationId, 0, 0).substring(0, applicationId.length() + 1);
     }
 
     @Override
     public synchronized Optional<Round> round(long round, int partitions, long from) {
         open();
-        if (from < position && !complete(rounds.get(round), partitions)) {
-            // A restored replica wants a round read before this board kept it: read the log again from there.
+        if (position < 0 || round < keptFrom && !complete(rounds.get(round), partitions)) {
+            // Every contribution of this round and later ones lies at or after from.
             consumer.seek(partition, from);
             position = from;
+            keptFrom = round;
         }
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ZERO)) {
             position = record.offset() + 1;
-            RoundContribution contribution = decode(record);
-            if (contribution.getApplicationId().toString().equals(applicationId)
-                    && contribution.getRound() >= round - 1) {
-                rounds.computeIfAbsent(contribution.getRound(), r -> new TreeMap<>())
-                        .put(contribution.getPartition(), new Seen(contribution, record.offset()));
+            // The key names the learner and the round: other learners' and past rounds' snapshots are not decoded.
+            String key = record.key();
+            if (key == null || !key.startsWith(keyPrefix) || roundOf(key) < round - 1) {
+                continue;
             }
+            RoundContribution contribution = decode(record);
+            rounds.computeIfAbsent(contribution.getRound(), r -> new TreeMap<>())
+                    .put(contribution.getPartition(), new Seen(contribution, record.offset()));
         }
         rounds.headMap(round - 1).clear();
+        keptFrom = Math.max(keptFrom, round - 1);
         TreeMap<Integer, Seen> wanted = rounds.get(round);
         if (!complete(wanted, partitions)) {
             return Optional.empty();
@@ -73,6 +83,17 @@ final class KafkaRoundBoard implements RoundBoard, AutoCloseable {
             last = Math.max(last, contribution.offset());
         }
         return Optional.of(new Round(contributions, last + 1));
+    }
+
+    /** The round of a key {@code application/round/partition}. */
+    private long roundOf(String key) {
+        int end = key.indexOf('/', keyPrefix.length());
+        try {
+            return Long.parseLong(key.substring(keyPrefix.length(), end < 0 ? key.length() : end));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("the rounds topic " + topic.name() + " holds a record keyed '" + key
+                    + "', not application/round/partition", e);
+        }
     }
 
     private static boolean complete(TreeMap<Integer, Seen> round, int partitions) {
@@ -103,8 +124,6 @@ final class KafkaRoundBoard implements RoundBoard, AutoCloseable {
         consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
         partition = new TopicPartition(topic.name(), 0);
         consumer.assign(List.of(partition));
-        consumer.seekToBeginning(List.of(partition));
-        position = 0;
     }
 
     @Override

@@ -27,6 +27,11 @@ public interface RoundBoard {
      */
     Optional<Round> round(long round, int partitions, long from);
 
+    /** The key of a contribution on the rounds topic: {@code application/round/partition}. */
+    static String key(String applicationId, long round, int partition) {
+        return applicationId + "/" + round + "/" + partition;
+    }
+
     /** The partitions of the training topic: the replicas of each round. */
     int partitions(String topic);
 }

@@ -220,7 +220,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
                 .setRound(round).setPartition(partition).setPartitions(replica.partitions()).setNextOffset(nextOffset)
                 .setUpdates(model.updates()).setMadeAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
                 .setSnapshot(ByteBuffer.wrap(ModelSnapshot.write(model))).build();
-        context.forward(new Record<Object, SpecificRecord>(config.applicationId() + "/" + round + "/" + partition,
+        context.forward(new Record<Object, SpecificRecord>(RoundBoard.key(config.applicationId(), round, partition),
                 contribution, context.currentSystemTimeMs()), LearnerTopology.ROUND_SINK);
         context.commit();
     }

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with two learner processes, one of them SIGKILLed mid-run and restarted.
  */
 class AveragedLearnerIntegrationTest {
-    private static final int SAMPLES = 8_000;
+    private static final int SAMPLES = 60_000;
     private static final int EVERY = 250;
     private static final List<String> MODEL = List.of("--model", "M2", "--optimizer", "adam", "--lr", "0.001");
     private static final ModelConfig CONFIG = ModelConfig.preset("M2").optimizer(OptimizerSpec.of("adam", Map.of()))
