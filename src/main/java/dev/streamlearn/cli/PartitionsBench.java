@@ -21,13 +21,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * The figures of {@code bench --partitions P}: the aggregate samples/s of 1..P learner processes, one per partition of
@@ -36,8 +40,10 @@ import org.apache.kafka.clients.CommonClientConfigs;
  */
 final class PartitionsBench {
     /** Epochs produced per run: enough for a warm-up epoch and a timed phase at any partition count. */
-    private static final int EPOCHS = 8;
+    private static final int EPOCHS = 12;
     private static final Duration PHASE = Duration.ofSeconds(10);
+    /** Time for the summaries made in the phase to be committed and read. */
+    private static final Duration SETTLE = Duration.ofSeconds(3);
     private static final List<String> MODELS = List.of("M2", "M3", "M4");
     private static final int[] ROUND_PARTITIONS = {2, 4, 8};
 
@@ -107,9 +113,10 @@ final class PartitionsBench {
         new SampleProducer(client).produce(topics.train(), train, new ProduceOptions(0, false, 0, EPOCHS, 0, 0),
                 sent -> { });
         Map<Integer, Long> steps = new ConcurrentHashMap<>();
+        Map<Integer, List<long[]>> stepsAt = new ConcurrentHashMap<>();
         List<Double> waits = Collections.synchronizedList(new ArrayList<>());
         List<Process> learners = new ArrayList<>();
-        try (SummaryTail tail = SummaryTail.follow(client, topics.monitor(), summary -> record(summary, steps,
+        try (SummaryTail tail = SummaryTail.follow(client, topics.monitor(), summary -> record(summary, steps, stepsAt,
                 waits))) {
             for (int instance = 0; instance < partitions; instance++) {
                 List<String> command = new ArrayList<>(List.of("learn", "--bootstrap-servers",
@@ -122,9 +129,13 @@ final class PartitionsBench {
                 }
                 learners.add(child(work, name + "-" + instance, command.toArray(String[]::new)));
             }
+            awaitOnePartitionEach(client, "bench-" + name, partitions, learners, work.resolve(name + "-0.log"));
+            // A learner that joins late finds the partitions with the first: the warm-up counts from now.
+            Map<Integer, Long> spreadAt = new HashMap<>(steps);
             long warm = (long) train.count() / partitions;
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (!(steps.size() == partitions && steps.values().stream().allMatch(s -> s >= warm))) {
+            while (!(steps.size() == partitions && steps.entrySet().stream().allMatch(
+                    e -> e.getValue() >= spreadAt.getOrDefault(e.getKey(), 0L) + warm))) {
                 if (System.nanoTime() > deadline || learners.stream().anyMatch(p -> !p.isAlive())) {
                     throw new IllegalStateException("learners " + name + " did not train an epoch: "
                             + Files.readString(work.resolve(name + "-0.log")));
@@ -132,16 +143,21 @@ final class PartitionsBench {
                 Thread.sleep(50);
             }
             waits.clear();
-            long before = total(steps);
-            long start = System.nanoTime();
+            long start = System.currentTimeMillis();
             Thread.sleep(PHASE.toMillis());
-            long after = total(steps);
-            double seconds = (System.nanoTime() - start) / 1e9;
+            long end = System.currentTimeMillis();
+            // Summaries are read as their transactions commit, in bursts; the time each was made places it.
+            Thread.sleep(SETTLE.toMillis());
+            double trained = 0;
+            for (List<long[]> series : stepsAt.values()) {
+                trained += stepAt(series, end) - stepAt(series, start);
+            }
+            double seconds = (end - start) / 1e3;
             if (steps.values().stream().anyMatch(s -> s >= (long) EPOCHS * train.count() / partitions * 9 / 10)) {
                 throw new IllegalStateException("learners " + name + " neared the end of the data within the phase");
             }
             double[] sorted = waits.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            return new Rate((after - before) / seconds, sorted.length == 0 ? null : sorted[sorted.length / 2]);
+            return new Rate(trained / seconds, sorted.length == 0 ? null : sorted[sorted.length / 2]);
         } finally {
             for (Process learner : learners) {
                 learner.destroy();
@@ -152,19 +168,59 @@ final class PartitionsBench {
         }
     }
 
+    /** Waits until each of the P learners of a group holds one partition of the training topic. */
+    private static void awaitOnePartitionEach(Properties client, String group, int partitions, List<Process> learners,
+                                              Path log) throws Exception {
+        try (Admin admin = Admin.create(client)) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (System.nanoTime() < deadline && learners.stream().allMatch(Process::isAlive)) {
+                try {
+                    List<Integer> held = admin.describeConsumerGroups(List.of(group)).all().get().get(group)
+                            .members().stream().map(member -> member.assignment().topicPartitions().size()).toList();
+                    if (held.size() == partitions && held.stream().allMatch(count -> count == 1)) {
+                        return;
+                    }
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                        throw e;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException("the " + partitions + " learners of " + group + " did not take a "
+                    + "partition each: " + Files.readString(log));
+        }
+    }
+
     /** Samples/s of a run; for an averaged run the median time a replica waited for a round, seconds. */
     record Rate(double samplesPerSecond, Double medianRoundWaitSeconds) {
     }
 
-    private static void record(TrainingSummary summary, Map<Integer, Long> steps, List<Double> waits) {
+    private static void record(TrainingSummary summary, Map<Integer, Long> steps, Map<Integer, List<long[]>> stepsAt,
+                               List<Double> waits) {
         steps.merge(summary.getInputPartition(), summary.getLastStep(), Math::max);
+        stepsAt.computeIfAbsent(summary.getInputPartition(), p -> Collections.synchronizedList(new ArrayList<>()))
+                .add(new long[] {summary.getProcessedAt().toEpochMilli(), summary.getLastStep()});
         if (summary.getAveraging() != null) {
             waits.add(summary.getAveraging().getWaitSeconds());
         }
     }
 
-    private static long total(Map<Integer, Long> steps) {
-        return steps.values().stream().mapToLong(Long::longValue).sum();
+    /** A partition's step count at a time, interpolated between the summaries made around it. */
+    private static double stepAt(List<long[]> series, long millis) {
+        synchronized (series) {
+            long[] before = null;
+            for (long[] point : series) {
+                if (point[0] >= millis) {
+                    if (before == null || point[0] == before[0]) {
+                        return point[1];
+                    }
+                    return before[1] + (double) (point[1] - before[1]) * (millis - before[0]) / (point[0] - before[0]);
+                }
+                before = point;
+            }
+            throw new IllegalStateException("no summary made after " + millis + ": the learners stopped");
+        }
     }
 
     /**

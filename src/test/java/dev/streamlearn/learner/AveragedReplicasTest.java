@@ -154,15 +154,19 @@ class AveragedReplicasTest {
         return records;
     }
 
+    private static final List<List<InputRecord>> INPUT = List.of(records(0), records(1));
+    /** The model after each round, by hand. */
+    private static final List<OnlineTrainer> EXPECTED = expectedRounds(INPUT);
+
     /** The model after each round, by hand: every replica trains EVERY records of its partition, all take the mean. */
-    private static List<OnlineTrainer> expectedRounds(List<List<InputRecord>> partitions) throws Exception {
+    private static List<OnlineTrainer> expectedRounds(List<List<InputRecord>> partitions) {
         List<OnlineTrainer> replicas = List.of(new OnlineTrainer(MODEL), new OnlineTrainer(MODEL));
         List<OnlineTrainer> rounds = new ArrayList<>();
         byte[] pixels = new byte[784];
         for (int round = 0; round < RECORDS / EVERY; round++) {
             for (int p = 0; p < 2; p++) {
                 for (InputRecord record : partitions.get(p).subList(round * EVERY, (round + 1) * EVERY)) {
-                    Sample sample = Topics.SAMPLE_SERDE.decode(record.value());
+                    Sample sample = decode(record);
                     sample.getPixels().duplicate().get(pixels);
                     replicas.get(p).step(pixels, sample.getLabel());
                 }
@@ -174,6 +178,14 @@ class AveragedReplicasTest {
             rounds.add(copy);
         }
         return rounds;
+    }
+
+    private static Sample decode(InputRecord record) {
+        try {
+            return Topics.SAMPLE_SERDE.decode(record.value());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Commits and punctuates every replica until nothing more happens. */
@@ -197,11 +209,9 @@ class AveragedReplicasTest {
             + "records; both replicas end as the schedule's last average and each round's version is its average, "
             + "bit for bit (parameters and momentum)")
     void delayedPartition() throws Exception {
-        List<List<InputRecord>> input = List.of(records(0), records(1));
-        List<OnlineTrainer> expected = expectedRounds(input);
         CommittedRounds board = new CommittedRounds();
-        Replica first = new Replica(0, input.get(0), null, 0, board);
-        Replica second = new Replica(1, input.get(1), null, 0, board);
+        Replica first = new Replica(0, INPUT.get(0), null, 0, board);
+        Replica second = new Replica(1, INPUT.get(1), null, 0, board);
         first.feed(RECORDS);
         settle(board, List.of(first, second));
         assertEquals(EVERY, first.model().updates(), "partition 0 waits for round 1 with the rest of its records held");
@@ -209,14 +219,14 @@ class AveragedReplicasTest {
             second.feed(37);
             settle(board, List.of(first, second));
         }
-        assertSameState(expected.get(expected.size() - 1), first.model(), "partition 0");
-        assertSameState(expected.get(expected.size() - 1), second.model(), "partition 1");
-        assertEquals(expected.size(), first.versions.size(), "one version per round, from partition 0");
+        assertSameState(EXPECTED.get(EXPECTED.size() - 1), first.model(), "partition 0");
+        assertSameState(EXPECTED.get(EXPECTED.size() - 1), second.model(), "partition 1");
+        assertEquals(EXPECTED.size(), first.versions.size(), "one version per round, from partition 0");
         assertTrue(second.versions.isEmpty(), "partition 1 sends no versions");
-        for (int round = 0; round < expected.size(); round++) {
+        for (int round = 0; round < EXPECTED.size(); round++) {
             Checkpoint version = first.versions.get(round);
             assertEquals(round + 1, version.getAveraging().getRound());
-            assertSameState(expected.get(round), CheckpointReader.restore(version), "version of round " + (round + 1));
+            assertSameState(EXPECTED.get(round), CheckpointReader.restore(version), "version of round " + (round + 1));
         }
         TrainingSummary last = second.summaries.get(second.summaries.size() - 1);
         assertNotNull(last.getAveraging(), "summaries report the round");
@@ -228,11 +238,9 @@ class AveragedReplicasTest {
             + "it committed but never trained: it catches up silently to the round's end, holds the rest, and ends as "
             + "the schedule's last average, bit for bit")
     void restartedReplica() throws Exception {
-        List<List<InputRecord>> input = List.of(records(0), records(1));
-        List<OnlineTrainer> expected = expectedRounds(input);
         CommittedRounds board = new CommittedRounds();
-        Replica first = new Replica(0, input.get(0), null, 0, board);
-        Replica second = new Replica(1, input.get(1), null, 0, board);
+        Replica first = new Replica(0, INPUT.get(0), null, 0, board);
+        Replica second = new Replica(1, INPUT.get(1), null, 0, board);
         first.feed(RECORDS);
         second.feed(350);
         settle(board, List.of(first, second));
@@ -242,11 +250,11 @@ class AveragedReplicasTest {
         byte[] stored = second.stored();
         assertEquals(300, ModelCheckpoint.fromBytes(stored, "averaged-test", TOPIC, 1).getNextOffset(),
                 "the store holds the snapshot taken as round 3 was applied");
-        Replica restarted = new Replica(1, input.get(1), stored, 450, board);
+        Replica restarted = new Replica(1, INPUT.get(1), stored, 450, board);
         restarted.feed(RECORDS);
         settle(board, List.of(first, restarted));
-        assertSameState(expected.get(expected.size() - 1), first.model(), "partition 0");
-        assertSameState(expected.get(expected.size() - 1), restarted.model(), "restarted partition 1");
-        assertEquals(expected.size(), first.versions.size(), "one version per round");
+        assertSameState(EXPECTED.get(EXPECTED.size() - 1), first.model(), "partition 0");
+        assertSameState(EXPECTED.get(EXPECTED.size() - 1), restarted.model(), "restarted partition 1");
+        assertEquals(EXPECTED.size(), first.versions.size(), "one version per round");
     }
 }
