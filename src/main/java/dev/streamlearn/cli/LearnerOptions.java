@@ -1,6 +1,7 @@
 package dev.streamlearn.cli;
 
 import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.learner.DriftResponse;
 import dev.streamlearn.learner.LearnerConfig;
 import dev.streamlearn.learner.Partitioning;
 import dev.streamlearn.model.AveragingSchedule;
@@ -54,6 +55,12 @@ final class LearnerOptions {
     @Mixin
     PredictionOptions prediction;
 
+    @Option(names = "--on-drift", defaultValue = "nothing", paramLabel = "nothing|reset-optimiser|boost-lr:F:STEPS",
+            description = "What to do when the drift detector (Page-Hinkley on the prequential error) signals a "
+                    + "change, besides the concept-drift alert: nothing, reset the optimiser's state, or multiply the "
+                    + "learning rate by F for STEPS steps (default: ${DEFAULT-VALUE}).")
+    String onDrift;
+
     @Option(names = "--state-dir", defaultValue = "data/streams",
             description = "Kafka Streams local state (default: ${DEFAULT-VALUE}).")
     Path stateDir;
@@ -74,7 +81,8 @@ final class LearnerOptions {
                 .summaryInterval(summaryInterval).snapshotInterval(snapshotInterval).histogramBins(histogramBins)
                 .initFrom(model.initFrom).evaluationInterval(evaluationInterval).checkpointInterval(checkpointInterval)
                 .inputFormat(input.format()).publishInterval(Durations.parse("--publish-every", publishEvery))
-                .predictionTop(predictions ? prediction.top() : 0).partitioning(partitioning);
+                .predictionTop(predictions ? prediction.top() : 0).partitioning(partitioning)
+                .onDrift(DriftResponse.parse(onDrift));
         return (averaging == null ? builder : builder.averaged(averaging)).build();
     }
 }

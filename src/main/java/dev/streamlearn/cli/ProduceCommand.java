@@ -12,6 +12,7 @@ import dev.streamlearn.kafka.Topic;
 import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.producer.LateLabels;
+import dev.streamlearn.producer.Drift;
 import dev.streamlearn.producer.ProduceOptions;
 import dev.streamlearn.producer.ProgressBar;
 import dev.streamlearn.producer.SampleProducer;
@@ -121,6 +122,12 @@ final class ProduceCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String labelDelay;
 
+    @Option(names = "--drift", paramLabel = "AT:KIND", description = "Change the stream from position AT of the send "
+            + "order on (repeatable; the records say nothing): permute-labels (a fixed seeded relabelling of the "
+            + "classes), rotate (images 90 degrees clockwise), invert (255 - pixel), shift-target[=DELTA] (numeric "
+            + "targets plus DELTA, default 1).")
+    List<String> drift = List.of();
+
     @Option(names = "--start-id", defaultValue = "0",
             description = "Resume a partial load from this position of the send order (default: 0).")
     long startId;
@@ -136,6 +143,11 @@ final class ProduceCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--format is '" + format + "', expected avro or json");
         };
         FeatureTable.Target type = labelType == null ? null : FeatureTable.Target.parse(labelType);
+        List<Drift> drifts = drift.stream().map(Drift::parse).toList();
+        if (!drifts.isEmpty() && (json || labelsTo != null)) {
+            throw new IllegalArgumentException("--drift changes Avro records as they are sent; it does not go with "
+                    + (json ? "--format json" : "--labels-to"));
+        }
         if (kafka.printedConfig()) {
             return 0;
         }
@@ -144,7 +156,8 @@ final class ProduceCommand implements Callable<Integer> {
             requireStartInRange(samples.count());
             try (KafkaCluster cluster = kafka.connect()) {
                 Topic<Long, Sample> topic = destination(cluster, which, Topics.SAMPLE_SERDE);
-                return send(cluster, topic, SampleProducer.samples(samples), delay, options);
+                return send(cluster, topic, SampleProducer.samples(samples), delay, options,
+                        Drift.onSamples(drifts, seed, 10));
             }
         }
         FeatureTable table = readTable(type);
@@ -155,10 +168,11 @@ final class ProduceCommand implements Callable<Integer> {
         }
         try (KafkaCluster cluster = kafka.connect()) {
             if (json) {
-                return send(cluster, destination(cluster, which, Serdes.ByteArray()), TableRows.json(table), delay, options);
+                return send(cluster, destination(cluster, which, Serdes.ByteArray()), TableRows.json(table), delay, options,
+                        (record, position) -> record);
             }
             return send(cluster, destination(cluster, which, Topics.FEATURES_SERDE), TableRows.features(table), delay,
-                    options);
+                    options, Drift.onFeatures(drifts, seed, classCount(table)));
         }
     }
 
@@ -179,12 +193,12 @@ final class ProduceCommand implements Callable<Integer> {
 
     /** Sends the rows, with their labels or, with --labels-to, the labels later. */
     private <T> int send(KafkaCluster cluster, Topic<Long, T> topic, LateLabels.Rows<T> rowsToSend,
-                         Duration delay, ProduceOptions options) {
+                         Duration delay, ProduceOptions options, Drift.Applied<T> drifted) {
         SampleProducer producer = new SampleProducer(cluster.clientProperties());
         try (ShutdownSignal signal = new ShutdownSignal(producer::requestStop)) {
             if (labelsTo == null) {
                 return send(topic.name(), rowsToSend.count(),
-                        bar -> producer.produce(topic, rowsToSend, options, bar));
+                        bar -> producer.produce(topic, rowsToSend, options, drifted, bar));
             }
             System.err.println("labels to " + labelsTo + ", each up to " + labelDelay + " after its row");
             return send(topic.name(), rowsToSend.count(), bar -> producer.produceWithLateLabels(topic, rowsToSend,
@@ -220,6 +234,12 @@ final class ProduceCommand implements Callable<Integer> {
                     case NONE -> "unlabelled";
                 } + (table.skipped() > 0 ? "; " + table.skipped() + " malformed rows skipped" : ""));
         return table;
+    }
+
+    /** The classes a table's labels name: 0 to the largest label. */
+    private static int classCount(FeatureTable table) {
+        return table.target() == FeatureTable.Target.CLASS ? java.util.Arrays.stream(table.labels()).max().orElse(0) + 1
+                : 0;
     }
 
     private static String classList(List<String> names) {

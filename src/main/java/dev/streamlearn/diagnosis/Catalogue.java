@@ -128,9 +128,21 @@ public final class Catalogue {
             "the model may have converged for this learning rate: try a schedule, a larger model, or stop",
             Catalogue::plateau);
 
+    /**
+     * Raised by the summary of the window in which the learner's Page-Hinkley test signalled a rise of the prequential
+     * error ({@link PageHinkley#DEFAULT}); the alert names the step and the error rates before and after. It clears
+     * after ten summaries without another.
+     */
+    public static final Rule CONCEPT_DRIFT = new Rule("concept-drift", Severity.WARNING, 1, 10, List.of(),
+            "the prequential error rose and stayed up (Page-Hinkley test on the error stream): the stream has changed "
+                    + "under the model",
+            "if the change lasts, let the model follow it faster (--on-drift boost-lr:3:2000 or reset-optimiser); if "
+                    + "it should not have happened, check the producer's data",
+            (summary, history) -> summary.getDrift() != null ? OptionalInt.of(0) : OptionalInt.empty());
+
     /** The rules tested on every summary, in the order alerts are listed. */
     public static final List<Rule> CAUSES = List.of(NON_FINITE, EXPLODING, VANISHING, SATURATION, DEAD_RELU, STALLED,
-            CONSTANT_OUTPUT, UNSTABLE_LOSS);
+            CONSTANT_OUTPUT, UNSTABLE_LOSS, CONCEPT_DRIFT);
 
     /** Every rule: the causes, then {@link #PLATEAU}, which is tested only when no cause holds. */
     public static final List<Rule> ALL = Stream.concat(CAUSES.stream(), Stream.of(PLATEAU)).toList();

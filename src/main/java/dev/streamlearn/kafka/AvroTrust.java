@@ -9,6 +9,8 @@ import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.avro.ClassProbability;
 import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.DiagnosisState;
+import dev.streamlearn.avro.DriftDetection;
+import dev.streamlearn.avro.DriftState;
 import dev.streamlearn.avro.Features;
 import dev.streamlearn.avro.Histogram;
 import dev.streamlearn.avro.Label;
@@ -57,6 +59,7 @@ public final class AvroTrust {
                         .add(DiagnosisState.class).add(ActiveAlert.class).add(Prediction.class)
                         .add(ClassProbability.class).add(Label.class).add(RoundContribution.class)
                         .add(AveragingRound.class)
+                        .add(DriftDetection.class).add(DriftState.class)
                         .build()));
     }
 

@@ -30,12 +30,13 @@ import java.time.Duration;
  *                      many of its most probable classes; 0 = no predictions
  * @param partitioning one model, one model per partition of the training topic, or one model averaged over them
  * @param averaging when the replicas of an averaged model meet; null unless partitioning is averaged
+ * @param onDrift what the learner does when its detector signals a concept drift
  */
 public record LearnerConfig(String applicationId, Topics topics, ModelConfig model, int summaryInterval,
                             int snapshotInterval, int histogramBins, Path initFrom, int evaluationInterval,
                             int checkpointInterval, long stopOffset, Checkpoint startCheckpoint,
                             InputFormat inputFormat, Duration publishInterval, int predictionTop,
-                            Partitioning partitioning, AveragingSchedule averaging) {
+                            Partitioning partitioning, AveragingSchedule averaging, DriftResponse onDrift) {
 
     public static final int DEFAULT_SUMMARY_INTERVAL = 100;
     public static final int DEFAULT_SNAPSHOT_INTERVAL = 10_000;
@@ -73,6 +74,7 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         private int predictionTop;
         private Partitioning partitioning = Partitioning.SINGLE;
         private AveragingSchedule averaging;
+        private DriftResponse onDrift = DriftResponse.NOTHING;
 
         private Builder(String applicationId, Topics topics, ModelConfig model) {
             this.applicationId = applicationId;
@@ -140,6 +142,11 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
             return this;
         }
 
+        public Builder onDrift(DriftResponse value) {
+            onDrift = value;
+            return this;
+        }
+
         /** Averaged partitioning, the replicas meeting on this schedule. */
         public Builder averaged(AveragingSchedule schedule) {
             partitioning = Partitioning.AVERAGED;
@@ -150,7 +157,7 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         public LearnerConfig build() {
             return new LearnerConfig(applicationId, topics, model, summaryInterval, snapshotInterval, histogramBins,
                     initFrom, evaluationInterval, checkpointInterval, stopOffset, startCheckpoint, inputFormat,
-                    publishInterval, predictionTop, partitioning, averaging);
+                    publishInterval, predictionTop, partitioning, averaging, onDrift);
         }
     }
 
@@ -193,6 +200,9 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         if (partitioning == Partitioning.AVERAGED && (startCheckpoint != null || stopOffset != Long.MAX_VALUE)) {
             throw new IllegalArgumentException("averaged partitioning does not replay from a checkpoint or stop at an "
                     + "offset: replay it with a new application id from the start");
+        }
+        if (onDrift == null) {
+            throw new IllegalArgumentException("no response to drift given (--on-drift nothing for none)");
         }
         if (histogramBins <= 0) {
             throw new IllegalArgumentException("histogram bins is " + histogramBins + ", expected > 0");

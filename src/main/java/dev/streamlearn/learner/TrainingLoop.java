@@ -1,12 +1,17 @@
 package dev.streamlearn.learner;
 
 import dev.streamlearn.avro.Alert;
+import dev.streamlearn.avro.AlertState;
 import dev.streamlearn.avro.AveragingRound;
+import dev.streamlearn.avro.DriftDetection;
+import dev.streamlearn.avro.DriftState;
 import dev.streamlearn.avro.LearnerState;
 import dev.streamlearn.avro.RegressionState;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.avro.WindowState;
+import dev.streamlearn.diagnosis.Catalogue;
 import dev.streamlearn.diagnosis.Diagnosis;
+import dev.streamlearn.diagnosis.PageHinkley;
 import dev.streamlearn.model.BatchEvaluator;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.model.StepOutcome;
@@ -14,6 +19,7 @@ import dev.streamlearn.model.TrainingWindow;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +29,9 @@ import java.util.function.Supplier;
  * state ({@link #state()}) goes into each snapshot, so a restored loop's outputs are those of one never stopped.
  */
 final class TrainingLoop {
+    /** The concept-drift test on the prequential error; its parameters are documented on {@link PageHinkley}. */
+    static final PageHinkley DRIFT_TEST = PageHinkley.DEFAULT;
+
     private final OnlineTrainer trainer;
     private final Cadence cadence;
     private final SummaryFactory summaries;
@@ -45,6 +54,10 @@ final class TrainingLoop {
     private BatchEvaluator evaluator;
     /** With averaged partitioning, the last round the model took part in, reported in every summary; else null. */
     private AveragingRound averaging;
+    private final DriftResponse onDrift;
+    private PageHinkley.State drift = PageHinkley.State.START;
+    /** A drift signalled in the open window, reported by its summary; null when none was. */
+    private DriftDetection pendingDrift;
 
     /**
      * How often each periodic output is made.
@@ -83,10 +96,16 @@ final class TrainingLoop {
     }
 
     TrainingLoop(OnlineTrainer trainer, Cadence cadence, SummaryFactory summaries, Supplier<TestSet> heldOut) {
+        this(trainer, cadence, summaries, heldOut, DriftResponse.NOTHING);
+    }
+
+    TrainingLoop(OnlineTrainer trainer, Cadence cadence, SummaryFactory summaries, Supplier<TestSet> heldOut,
+                 DriftResponse onDrift) {
         this.trainer = trainer;
         this.cadence = cadence;
         this.summaries = summaries;
         this.heldOut = heldOut;
+        this.onDrift = onDrift;
     }
 
     OnlineTrainer trainer() {
@@ -137,6 +156,9 @@ final class TrainingLoop {
         }
         unappliedRun = 0;
         long step = trainer.updates();
+        if (outcome.target() >= 0) {
+            watchForDrift(outcome.predicted() != outcome.target() ? 1 : 0, step);
+        }
         TrainingSummary summary = null;
         List<Alert> transitions = List.of();
         if (Cadence.due(cadence.summary(), step)) {
@@ -144,6 +166,27 @@ final class TrainingLoop {
             transitions = diagnose(summary);
         }
         return new Result(outcome, step, summary, transitions, snapshotDue(), Cadence.due(cadence.checkpoint(), step));
+    }
+
+    /**
+     * Feeds the prequential error of a class head's step to the drift detector; on a signal, records the change for the
+     * window's summary, responds as configured (after the step that signalled, so the model that erred is the one the
+     * step changed) and starts the detector afresh.
+     */
+    private void watchForDrift(double error, long step) {
+        drift = DRIFT_TEST.observe(drift, error);
+        if (!DRIFT_TEST.changed(drift)) {
+            return;
+        }
+        PageHinkley.Change change = DRIFT_TEST.change(drift);
+        switch (onDrift.kind()) {
+            case NOTHING -> { }
+            case RESET_OPTIMISER -> trainer.resetOptimiser();
+            case BOOST_LR -> trainer.boostLearningRate(onDrift.factor(), onDrift.steps());
+        }
+        pendingDrift = DriftDetection.newBuilder().setStep(step).setErrorBefore(change.before())
+                .setErrorAfter(change.after()).setAction(onDrift.text()).build();
+        drift = PageHinkley.State.START;
     }
 
     /** One record refused before it reached the model: counted, and it may close a window or be due a snapshot. */
@@ -198,6 +241,8 @@ final class TrainingLoop {
         TrainingSummary summary = summaries.build(trainer, span,
                 new SummaryFactory.Counts(rejected, skipped, unlabelled));
         summary.setAveraging(averaging);
+        summary.setDrift(pendingDrift);
+        pendingDrift = null;
         if (evaluate) {
             evaluate(summary);
         }
@@ -212,6 +257,14 @@ final class TrainingLoop {
         List<Alert> transitions = diagnosis.observe(summary);
         for (Alert transition : transitions) {
             transition.setPartition(summary.getInputPartition());
+            if (transition.getRule().equals(Catalogue.CONCEPT_DRIFT.name())
+                    && transition.getState() == AlertState.RAISED && summary.getDrift() != null) {
+                DriftDetection detected = summary.getDrift();
+                transition.setStep(detected.getStep());
+                transition.setExplanation(String.format(Locale.ROOT, "%s: at step %d the error rate rose from %.3f "
+                        + "to %.3f", transition.getExplanation(), detected.getStep(), detected.getErrorBefore(),
+                        detected.getErrorAfter()));
+            }
         }
         summary.setAlerts(diagnosis.activeRules());
         return transitions;
@@ -260,9 +313,13 @@ final class TrainingLoop {
                 .setUnitGradientAbs(units).setGradientMeanAbs(doubles(window.gradientMeanAbs()))
                 .setRegression(regressionState(window.regression()))
                 .build();
+        DriftState driftState = DriftState.newBuilder().setCount(drift.count()).setMean(drift.mean())
+                .setCumulative(drift.cumulative()).setMinimum(drift.minimum()).setSinceMinimum(drift.sinceMinimum())
+                .setSumSinceMinimum(drift.sumSinceMinimum()).setPending(pendingDrift)
+                .setBoostFactor(trainer.boostFactor()).setBoostUntil(trainer.boostUntil()).build();
         return LearnerState.newBuilder().setRejectedRecords(rejected).setSkippedUpdates(skipped)
                 .setUnlabelledRecords(unlabelled)
-                .setWindow(windowState).setDiagnosis(diagnosis.state()).build();
+                .setWindow(windowState).setDiagnosis(diagnosis.state()).setDrift(driftState).build();
     }
 
     /** Goes on from a saved state (a window's wall-clock start is now: rates are measured, not replayed). */
@@ -288,6 +345,13 @@ final class TrainingLoop {
         skipped = state.getSkippedUpdates();
         unlabelled = state.getUnlabelledRecords();
         diagnosis = Diagnosis.restore(state.getDiagnosis());
+        DriftState saved = state.getDrift();
+        if (saved != null) {
+            drift = new PageHinkley.State(saved.getCount(), saved.getMean(), saved.getCumulative(), saved.getMinimum(),
+                    saved.getSinceMinimum(), saved.getSumSinceMinimum());
+            pendingDrift = saved.getPending();
+            trainer.restoreBoost(saved.getBoostFactor(), saved.getBoostUntil());
+        }
     }
 
     private static RegressionState regressionState(TrainingWindow.RegressionState numbers) {

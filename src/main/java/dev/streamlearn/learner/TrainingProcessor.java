@@ -82,7 +82,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
                 ? ModelCheckpoint.fromBytes(saved, config.applicationId(), topic, partition)
                 : config.startCheckpoint();
         TrainingLoop loop = restored != null ? restore(restored)
-                : new TrainingLoop(freshTrainer(), TrainingLoop.Cadence.of(config), summaries, services.heldOut());
+                : new TrainingLoop(freshTrainer(), TrainingLoop.Cadence.of(config), summaries, services.heldOut(),
+                        config.onDrift());
         trainer = new RecordTrainer(config, loop);
         if (config.partitioning() == Partitioning.AVERAGED) {
             replica = new AveragedReplica(config.averaging(), services.rounds().partitions(topic),
@@ -142,7 +143,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
                     + model.config().describe() + "; it goes on training that, not the "
                     + config.model().describe() + " the flags ask for (use a new --application-id for a new model)");
         }
-        TrainingLoop loop = new TrainingLoop(model, TrainingLoop.Cadence.of(config), summaries, services.heldOut());
+        TrainingLoop loop = new TrainingLoop(model, TrainingLoop.Cadence.of(config), summaries, services.heldOut(),
+                config.onDrift());
         if (checkpoint.getLearnerState() != null) {
             loop.restore(checkpoint.getLearnerState());
         }

@@ -21,6 +21,9 @@ public final class OnlineTrainer {
     private final StepObserver[] observers;
     private long updates;
     private double lastLearningRate;
+    /** A temporary multiplier of the learning rate, in force while updates < boostUntil. */
+    private double boostFactor = 1;
+    private long boostUntil;
     private final float[] scaledPixels;
 
     public OnlineTrainer(ModelConfig config) {
@@ -66,6 +69,32 @@ public final class OnlineTrainer {
     /** The learning rate of the last applied update. */
     public double lastLearningRate() {
         return lastLearningRate;
+    }
+
+    /**
+     * Multiplies the learning rate by factor for the next steps updates (a response to concept drift). Not part of a
+     * model snapshot: the learner keeps it in its own state and restores it with {@link #restoreBoost}.
+     */
+    public void boostLearningRate(double factor, long steps) {
+        restoreBoost(factor, updates + steps);
+    }
+
+    public void restoreBoost(double factor, long until) {
+        boostFactor = factor;
+        boostUntil = until;
+    }
+
+    public double boostFactor() {
+        return boostFactor;
+    }
+
+    public long boostUntil() {
+        return boostUntil;
+    }
+
+    /** Zeroes the optimiser's state (momentum, squared-gradient sums, moments): what it learned of the old stream. */
+    public void resetOptimiser() {
+        optimiser.restoreState(optimiser.saveState().stream().map(values -> new float[values.length]).toList());
     }
 
     /** Makes the next applied step record ||delta p|| / ||p|| per tensor (on a sample of each large tensor). */
@@ -160,7 +189,7 @@ public final class OnlineTrainer {
         for (int i = 0; i < observers.length; i++) {
             observers[i].beforeUpdate(network);
         }
-        lastLearningRate = schedule.rate(config.learningRate(), updates);
+        lastLearningRate = schedule.rate(config.learningRate(), updates) * (updates < boostUntil ? boostFactor : 1);
         optimiser.step(network.parameters(), gradients, (float) lastLearningRate, ++updates);
         network.observeInput();
         for (int i = 0; i < observers.length; i++) {

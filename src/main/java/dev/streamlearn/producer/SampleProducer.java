@@ -98,7 +98,13 @@ public final class SampleProducer {
 
     /** Sends rows keyed by their index; progress receives the count sent so far. */
     public <T> Result produce(Topic<Long, T> topic, Rows<T> rows, ProduceOptions options, LongConsumer progress) {
-        return send(topic, rows, null, options, progress);
+        return produce(topic, rows, options, (record, position) -> record, progress);
+    }
+
+    /** As above, each row changed by the drifts begun at its position in the send order. */
+    public <T> Result produce(Topic<Long, T> topic, Rows<T> rows, ProduceOptions options, Drift.Applied<T> drift,
+                              LongConsumer progress) {
+        return send(topic, rows, null, options, drift, progress);
     }
 
     /**
@@ -120,12 +126,12 @@ public final class SampleProducer {
             }
         };
         try (LateLabels late = new LateLabels(clientProperties, rows, labels, maxDelay, options.seed())) {
-            return send(topic, unlabelled, late, options, progress);
+            return send(topic, unlabelled, late, options, (record, position) -> record, progress);
         }
     }
 
     private <T> Result send(Topic<Long, T> topic, Rows<T> rows, LateLabels late, ProduceOptions options,
-                            LongConsumer progress) {
+                            Drift.Applied<T> drift, LongConsumer progress) {
         int perEpoch = options.limit() == 0 ? rows.count() : Math.min(options.limit(), rows.count());
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         long sent = 0;
@@ -142,7 +148,8 @@ public final class SampleProducer {
                     }
                     int index = order == null ? i : order[i];
                     pace(options.rate(), sent, start);
-                    producer.send(new ProducerRecord<>(topic.name(), (long) index, rows.record(index, epoch)),
+                    producer.send(new ProducerRecord<>(topic.name(), (long) index,
+                                    drift.apply(rows.record(index, epoch), position)),
                             (metadata, exception) -> {
                                 if (exception != null) {
                                     sendFailure.compareAndSet(null, exception);
