@@ -1,24 +1,33 @@
 package dev.streamlearn.learner;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.AlertState;
+import dev.streamlearn.avro.DriftDetection;
 import dev.streamlearn.avro.Sample;
+import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.data.Mnist;
 import dev.streamlearn.data.MnistFetcher;
 import dev.streamlearn.diagnosis.Catalogue;
+import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.model.BitwiseAssertions;
 import dev.streamlearn.model.ModelConfig;
+import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.OnlineTrainer;
+import dev.streamlearn.model.OptimizerSpec;
 import dev.streamlearn.producer.Drift;
 import dev.streamlearn.producer.SampleProducer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
  * The learner's drift detection on real MNIST, streamed as the producer sends it (its drift applied by the producer's
@@ -32,31 +41,97 @@ class ConceptDriftTest {
         return Mnist.load(dir, Mnist.Split.TRAIN);
     }
 
-    /** The concept-drift alerts raised while training on epochs of the split, drifted as the producer would. */
-    private static List<Alert> driftAlerts(String model, int epochs, List<Drift> drifts) throws Exception {
+    private static final List<Drift> PERMUTED_AT_30000 = List.of(new Drift(30_000, Drift.Kind.PERMUTE_LABELS, 1));
+
+    /** What a run left: its concept-drift alerts raised, its summaries, its loop. */
+    private record Run(List<Alert> raised, List<TrainingSummary> summaries, TrainingLoop loop) {
+    }
+
+    private static TrainingLoop loop(ModelConfig model, DriftResponse onDrift) {
+        return new TrainingLoop(new OnlineTrainer(model), TrainingLoop.Cadence.summariesEvery(100),
+                new SummaryFactory("drift-test", "mnist.train", 30), () -> null, onDrift);
+    }
+
+    /** Trains a loop on positions [from, to) of epochs of the split, drifted as the producer would. */
+    private static Run train(TrainingLoop loop, long from, long to, List<Drift> drifts) throws Exception {
         Mnist train = train();
         var rows = SampleProducer.samples(train);
         Drift.Applied<Sample> drifted = Drift.onSamples(drifts, 0, 10);
-        TrainingLoop loop = new TrainingLoop(new OnlineTrainer(ModelConfig.preset(model).build()),
-                TrainingLoop.Cadence.summariesEvery(100), new SummaryFactory("drift-test", "mnist.train", 30),
-                () -> null);
         List<Alert> raised = new ArrayList<>();
+        List<TrainingSummary> summaries = new ArrayList<>();
         byte[] pixels = new byte[train.pixelsPerImage()];
-        long position = 0;
-        for (int epoch = 0; epoch < epochs; epoch++) {
-            for (int i = 0; i < train.count(); i++, position++) {
-                Sample sample = drifted.apply(rows.record(i, epoch), position);
-                sample.getPixels().duplicate().get(pixels);
-                TrainingLoop.Result result = loop.train(pixels, sample.getLabel(), 0, position, 0);
-                for (Alert alert : result.alerts()) {
-                    if (alert.getRule().equals(Catalogue.CONCEPT_DRIFT.name())
-                            && alert.getState() == AlertState.RAISED) {
-                        raised.add(alert);
-                    }
+        for (long position = from; position < to; position++) {
+            int index = (int) (position % train.count());
+            Sample sample = drifted.apply(rows.record(index, (int) (position / train.count())), position);
+            sample.getPixels().duplicate().get(pixels);
+            TrainingLoop.Result result = loop.train(pixels, sample.getLabel(), 0, position, 0);
+            if (result.summary() != null) {
+                summaries.add(result.summary());
+            }
+            for (Alert alert : result.alerts()) {
+                if (alert.getRule().equals(Catalogue.CONCEPT_DRIFT.name()) && alert.getState() == AlertState.RAISED) {
+                    raised.add(alert);
                 }
             }
         }
-        return raised;
+        return new Run(raised, summaries, loop);
+    }
+
+    /** The concept-drift alerts raised while training on epochs of the split, drifted as the producer would. */
+    private static List<Alert> driftAlerts(String model, int epochs, List<Drift> drifts) throws Exception {
+        return train(loop(ModelConfig.preset(model).build(), DriftResponse.NOTHING), 0, (long) epochs * 60_000,
+                drifts).raised();
+    }
+
+    @Test
+    @DisplayName("--on-drift boost-lr:3:2000: from the signal on, 2,000 steps at three times the rate, then back; the "
+            + "summary of the window says so")
+    void boostsTheLearningRate() throws Exception {
+        Run run = train(loop(ModelConfig.preset("M2").build(), DriftResponse.parse("boost-lr:3:2000")), 0, 36_000,
+                PERMUTED_AT_30000);
+        List<TrainingSummary> signalled = run.summaries().stream().filter(s -> s.getDrift() != null).toList();
+        assertEquals(1, signalled.size());
+        DriftDetection drift = signalled.get(0).getDrift();
+        assertEquals("boost-lr:3.0:2000", drift.getAction());
+        for (TrainingSummary summary : run.summaries()) {
+            double expected = summary.getLastStep() > drift.getStep() && summary.getLastStep() <= drift.getStep() + 2000
+                    ? 0.03 : 0.01;
+            assertEquals(expected, summary.getLearningRate(), 1e-12, "step " + summary.getLastStep());
+        }
+    }
+
+    @Test
+    @DisplayName("--on-drift reset-optimiser: at the step that signals, momentum's velocity is zeroed")
+    void resetsTheOptimiser() throws Exception {
+        ModelConfig momentum = ModelConfig.preset("M2").optimizer(OptimizerSpec.of("momentum", Map.of())).build();
+        long signalledAt = train(loop(momentum, DriftResponse.NOTHING), 0, 32_000, PERMUTED_AT_30000).raised().get(0)
+                .getStep();
+        TrainingLoop reset = train(loop(momentum, DriftResponse.parse("reset-optimiser")), 0, signalledAt,
+                PERMUTED_AT_30000).loop();
+        for (float[] velocity : reset.trainer().optimiser().saveState()) {
+            assertArrayEquals(new float[velocity.length], velocity);
+        }
+        TrainingLoop kept = train(loop(momentum, DriftResponse.NOTHING), 0, signalledAt, PERMUTED_AT_30000).loop();
+        assertTrue(kept.trainer().optimiser().saveState().stream().anyMatch(v -> v[0] != 0 || v[v.length - 1] != 0),
+                "without the response the velocity is not zero");
+    }
+
+    @Test
+    @DisplayName("a loop restored from a snapshot taken 50 samples before the change signals at the same step, boosts "
+            + "alike and ends with the same model, bit for bit, as one never stopped")
+    void restoredDetectorSignalsAlike() throws Exception {
+        ModelConfig model = ModelConfig.preset("M2").build();
+        DriftResponse boost = DriftResponse.parse("boost-lr:3:2000");
+        Run uninterrupted = train(loop(model, boost), 0, 33_000, PERMUTED_AT_30000);
+        TrainingLoop before = train(loop(model, boost), 0, 29_950, PERMUTED_AT_30000).loop();
+        TrainingLoop restored = new TrainingLoop(ModelSnapshot.read(ModelSnapshot.write(before.trainer())),
+                TrainingLoop.Cadence.summariesEvery(100), new SummaryFactory("drift-test", "mnist.train", 30),
+                () -> null, boost);
+        restored.restore(Topics.CHECKPOINT_SERDE.decode(Topics.CHECKPOINT_SERDE.encode(ModelCheckpoint.take(
+                "drift-test", "mnist.train", 0, 29_950, before))).getLearnerState());
+        Run after = train(restored, 29_950, 33_000, PERMUTED_AT_30000);
+        assertEquals(uninterrupted.raised().get(0).getStep(), after.raised().get(0).getStep());
+        BitwiseAssertions.assertSameModel(uninterrupted.loop().trainer(), after.loop().trainer());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -64,7 +139,7 @@ class ConceptDriftTest {
     @DisplayName("labels permuted at sample 30,000: one concept-drift alert, at a step within 1,000 samples of it, "
             + "naming the error before and after")
     void permutedLabelsAreDetected(String model) throws Exception {
-        List<Alert> alerts = driftAlerts(model, 1, List.of(new Drift(30_000, Drift.Kind.PERMUTE_LABELS, 1)));
+        List<Alert> alerts = driftAlerts(model, 1, PERMUTED_AT_30000);
         assertEquals(1, alerts.size(), () -> "alerts: " + alerts);
         Alert alert = alerts.get(0);
         assertTrue(alert.getStep() > 30_000 && alert.getStep() <= 31_000, "detected at step " + alert.getStep());
