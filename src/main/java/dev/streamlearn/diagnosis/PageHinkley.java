@@ -28,6 +28,12 @@ public record PageHinkley(double delta, double lambda, double alpha, int minInst
      */
     public static final PageHinkley DEFAULT = new PageHinkley(0.05, 75, 0.995, 30);
 
+    /**
+     * The weight of each new value in the moving average reported as the stream's level after a change: the last ~32
+     * values, about the span a signal takes on a large rise, so it reads the new level rather than the old.
+     */
+    static final double RECENT_WEIGHT = 1.0 / 32;
+
     public PageHinkley {
         if (!(delta >= 0) || !(lambda > 0) || !(alpha > 0 && alpha <= 1) || minInstances < 1) {
             throw new IllegalArgumentException("Page-Hinkley needs delta >= 0, lambda > 0, alpha in (0, 1] and "
@@ -37,18 +43,19 @@ public record PageHinkley(double delta, double lambda, double alpha, int minInst
 
     /**
      * Where the test stands: values and their mean since the last change, the cumulative deviation and its minimum,
-     * and the values and their sum since that minimum (the stream as it has been since it began to rise).
+     * the mean of the values up to that minimum (the stream before it began to rise), and a moving average of the last
+     * few dozen values (the stream as it is now, {@link #RECENT_WEIGHT}).
      */
-    public record State(long count, double mean, double cumulative, double minimum, long sinceMinimum,
-                        double sumSinceMinimum) {
+    public record State(long count, double mean, double cumulative, double minimum, double meanAtMinimum,
+                        double recent) {
         public static final State START = new State(0, 0, 0, 0, 0, 0);
     }
 
     /**
-     * A change: the mean of the values before the rise began, and since.
+     * A change: the stream's mean before it began to rise, and as it is now.
      *
      * @param before mean of the values from the last change up to the point the deviation was lowest
-     * @param after mean of the values since that point
+     * @param after the moving average of the values at the signal
      */
     public record Change(double before, double after) {
     }
@@ -58,11 +65,11 @@ public record PageHinkley(double delta, double lambda, double alpha, int minInst
         long count = state.count() + 1;
         double mean = state.mean() + (value - state.mean()) / count;
         double cumulative = alpha * state.cumulative() + (value - mean - delta);
+        double recent = count == 1 ? value : state.recent() + RECENT_WEIGHT * (value - state.recent());
         if (count == 1 || cumulative < state.minimum()) {
-            return new State(count, mean, cumulative, cumulative, 0, 0);
+            return new State(count, mean, cumulative, cumulative, mean, recent);
         }
-        return new State(count, mean, cumulative, state.minimum(), state.sinceMinimum() + 1,
-                state.sumSinceMinimum() + value);
+        return new State(count, mean, cumulative, state.minimum(), state.meanAtMinimum(), recent);
     }
 
     /** Whether a state signals a change. */
@@ -72,10 +79,6 @@ public record PageHinkley(double delta, double lambda, double alpha, int minInst
 
     /** The change a signalling state describes. */
     public Change change(State state) {
-        long before = state.count() - state.sinceMinimum();
-        double after = state.sinceMinimum() == 0 ? state.mean() : state.sumSinceMinimum() / state.sinceMinimum();
-        double beforeMean = before == 0 ? state.mean()
-                : (state.mean() * state.count() - state.sumSinceMinimum()) / before;
-        return new Change(beforeMean, after);
+        return new Change(state.meanAtMinimum(), state.recent());
     }
 }

@@ -314,8 +314,8 @@ final class TrainingLoop {
                 .setRegression(regressionState(window.regression()))
                 .build();
         DriftState driftState = DriftState.newBuilder().setCount(drift.count()).setMean(drift.mean())
-                .setCumulative(drift.cumulative()).setMinimum(drift.minimum()).setSinceMinimum(drift.sinceMinimum())
-                .setSumSinceMinimum(drift.sumSinceMinimum()).setPending(pendingDrift)
+                .setCumulative(drift.cumulative()).setMinimum(drift.minimum()).setMeanAtMinimum(drift.meanAtMinimum())
+                .setRecent(drift.recent()).setPending(pendingDrift)
                 .setBoostFactor(trainer.boostFactor()).setBoostUntil(trainer.boostUntil()).build();
         return LearnerState.newBuilder().setRejectedRecords(rejected).setSkippedUpdates(skipped)
                 .setUnlabelledRecords(unlabelled)
@@ -348,7 +348,7 @@ final class TrainingLoop {
         DriftState saved = state.getDrift();
         if (saved != null) {
             drift = new PageHinkley.State(saved.getCount(), saved.getMean(), saved.getCumulative(), saved.getMinimum(),
-                    saved.getSinceMinimum(), saved.getSumSinceMinimum());
+                    saved.getMeanAtMinimum(), saved.getRecent());
             pendingDrift = saved.getPending();
             trainer.restoreBoost(saved.getBoostFactor(), saved.getBoostUntil());
         }

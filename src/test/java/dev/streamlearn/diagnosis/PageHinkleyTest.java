@@ -31,7 +31,8 @@ class PageHinkleyTest {
     }
 
     @Test
-    @DisplayName("a step from 0 to 1 at value 500 is signalled at value 608, with 0 before and 1 after")
+    @DisplayName("a step from 0 to 1 at value 500 is signalled at value 608, with 0 before and the moving average of "
+            + "the 109 ones after")
     void stepChange() {
         assertEquals(List.of(608), signals(1_000, t -> t < 500 ? 0 : 1));
         PageHinkley.State state = PageHinkley.State.START;
@@ -40,7 +41,7 @@ class PageHinkleyTest {
         }
         PageHinkley.Change change = TEST.change(state);
         assertEquals(0.0, change.before(), 1e-12);
-        assertEquals(1.0, change.after(), 1e-12);
+        assertEquals(1 - Math.pow(31.0 / 32, 109), change.after(), 1e-12);
     }
 
     @Test
