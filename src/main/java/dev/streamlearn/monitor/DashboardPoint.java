@@ -13,7 +13,11 @@ import java.util.List;
  */
 record DashboardPoint(int partition, long step, String model, double loss, double lossEma, Double accuracy,
                       Double accuracyCumulative, Double testAccuracy, double samplesPerSecond, List<Layer> layers,
-                      List<String> alerts, Regression regression, Averaging averaging) {
+                      List<String> alerts, Regression regression, Averaging averaging, Drift drift) {
+
+    /** A concept drift signalled in the window: the step, and the error rate before and after. */
+    record Drift(long step, double errorBefore, double errorAfter, String action) {
+    }
 
     /** An averaged model's last round as this partition's replica saw it. */
     record Averaging(long round, double relativeDivergence, double waitSeconds) {
@@ -52,9 +56,11 @@ record DashboardPoint(int partition, long step, String model, double loss, doubl
                 s.getRegression().getRecentTargets());
         Averaging averaging = s.getAveraging() == null ? null : new Averaging(s.getAveraging().getRound(),
                 s.getAveraging().getRelativeDivergence(), s.getAveraging().getWaitSeconds());
+        Drift drift = s.getDrift() == null ? null : new Drift(s.getDrift().getStep(), s.getDrift().getErrorBefore(),
+                s.getDrift().getErrorAfter(), s.getDrift().getAction());
         return new DashboardPoint(s.getInputPartition(), s.getLastStep(), s.getModel(), s.getLossMean(),
                 s.getLossEma(), finite(s.getAccuracyWindow()), finite(s.getAccuracyCumulative()), s.getTestAccuracy(),
-                s.getSamplesPerSecond(), layers, s.getAlerts(), regression, averaging);
+                s.getSamplesPerSecond(), layers, s.getAlerts(), regression, averaging, drift);
     }
 
     /** JSON has no NaN: a figure that does not apply (accuracy for a numeric head) goes out as null. */

@@ -3,6 +3,7 @@ package dev.streamlearn.monitor;
 import dev.streamlearn.diagnosis.Catalogue;
 import dev.streamlearn.diagnosis.Rule;
 import dev.streamlearn.avro.ActivationSummary;
+import dev.streamlearn.avro.DriftDetection;
 import dev.streamlearn.avro.TensorSummary;
 import dev.streamlearn.avro.TrainingSummary;
 import java.io.PrintStream;
@@ -29,6 +30,8 @@ public final class TerminalDashboard {
     private final Map<Integer, Deque<Double>> losses = new TreeMap<>();
     private final Map<Integer, Deque<Double>> accuracies = new TreeMap<>();
     private final Map<Integer, TrainingSummary> latest = new TreeMap<>();
+    /** The last concept drift each partition's learner signalled. */
+    private final Map<Integer, DriftDetection> drifts = new TreeMap<>();
 
     public TerminalDashboard(PrintStream out) {
         this.out = out;
@@ -39,6 +42,9 @@ public final class TerminalDashboard {
         remember(losses.computeIfAbsent(partition, p -> new ArrayDeque<>()), summary.getLossMean());
         remember(accuracies.computeIfAbsent(partition, p -> new ArrayDeque<>()), summary.getAccuracyWindow());
         latest.put(partition, summary);
+        if (summary.getDrift() != null) {
+            drifts.put(partition, summary.getDrift());
+        }
         out.print(CLEAR_AND_HOME + render(summary));
         out.flush();
     }
@@ -88,6 +94,11 @@ public final class TerminalDashboard {
                     weights.getGradient().getL2Norm(), weights.getUpdateRatio(), 100 * layer.getDeadFraction(),
                     100 * layer.getSaturatedFraction(), weights.getUpdateRatio() > 0
                             && (weights.getUpdateRatio() < 1e-5 || weights.getUpdateRatio() > 0.1) ? "!" : ""));
+        }
+        DriftDetection drift = drifts.get(s.getInputPartition());
+        if (drift != null) {
+            screen.append(String.format(Locale.ROOT, "%nlast drift: step %,d, error %.3f -> %.3f, then %s%n",
+                    drift.getStep(), drift.getErrorBefore(), drift.getErrorAfter(), drift.getAction()));
         }
         screen.append(System.lineSeparator());
         if (s.getAlerts().isEmpty()) {

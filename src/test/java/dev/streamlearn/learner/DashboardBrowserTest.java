@@ -173,6 +173,43 @@ class DashboardBrowserTest {
         }
     }
 
+    @Test
+    @DisplayName("a drifting stream (labels permuted at sample 3,000): the drift is marked on the charts and named in "
+            + "the status line with its step and error rates")
+    void dashboardMarksADrift() throws Exception {
+        Mnist train = Mnist.load(Path.of("data", "mnist"), Mnist.Split.TRAIN);
+        var rows = dev.streamlearn.producer.SampleProducer.samples(train);
+        var drifted = dev.streamlearn.producer.Drift.onSamples(List.of(dev.streamlearn.producer.Drift.parse(
+                "3000:permute-labels")), 0, 10);
+        TrainingLoop loop = new TrainingLoop(new OnlineTrainer(ModelConfig.preset("M2").build()),
+                TrainingLoop.Cadence.summariesEvery(100), new SummaryFactory("dashboard-test", "mnist.train", 30),
+                () -> null);
+        byte[] pixels = new byte[784];
+        long signalledAt = -1;
+        try (DashboardServer dashboard = DashboardServer.start(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+            for (int i = 0; i < 6_000; i++) {
+                var sample = drifted.apply(rows.record(i, 0), i);
+                sample.getPixels().duplicate().get(pixels);
+                TrainingLoop.Result result = loop.train(pixels, sample.getLabel(), 0, i, 0);
+                if (result.summary() != null) {
+                    dashboard.publish(result.summary());
+                    if (result.summary().getDrift() != null) {
+                        signalledAt = result.summary().getDrift().getStep();
+                    }
+                }
+            }
+            assertTrue(signalledAt > 3_000, "the loop signalled the drift: " + signalledAt);
+            String step = String.format(java.util.Locale.ROOT, "%,d", signalledAt);
+            inBrowser(dashboard, 60, (browser, js) -> {
+                assertEquals(1L, js.executeScript("return window.streamlearn.driftMarks"));
+                String status = browser.findElement(By.id("status")).getText();
+                assertTrue(status.contains("drift at step " + step + " (error 0."), status);
+                Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(),
+                        Path.of("target", "dashboard-drift.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            });
+        }
+    }
+
     /** Pixels of a canvas that are not white. */
     private static int painted(JavascriptExecutor js, String canvas) {
         return ((Number) js.executeScript("const c = document.getElementById('" + canvas + "');"

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.avro.AveragingRound;
+import dev.streamlearn.avro.DriftDetection;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.kafka.Fixtures;
 import java.io.ByteArrayOutputStream;
@@ -55,6 +56,21 @@ class TerminalDashboardTest {
                 String.join("\n", lines));
         assertTrue(lines.contains("partition 1"), String.join("\n", lines));
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("step 700")), String.join("\n", lines));
+    }
+
+    @Test
+    @DisplayName("a summary with a drift shows it, and later summaries keep showing the last one")
+    void showsTheLastDrift() {
+        TrainingSummary drifted = Fixtures.summary(3_100);
+        drifted.setDrift(DriftDetection.newBuilder().setStep(3_059).setErrorBefore(0.12).setErrorAfter(0.81)
+                .setAction("boost-lr:3.0:2000").build());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TerminalDashboard dashboard = new TerminalDashboard(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        dashboard.show(drifted);
+        dashboard.show(Fixtures.summary(3_200));
+        String screen = bytes.toString(StandardCharsets.UTF_8);
+        String last = screen.substring(screen.lastIndexOf("streamlearn monitor"));
+        assertTrue(last.contains("last drift: step 3,059, error 0.120 -> 0.810, then boost-lr:3.0:2000"), last);
     }
 
     @Test
