@@ -5,14 +5,14 @@ import dev.streamlearn.avro.Sample;
 import dev.streamlearn.data.CsvTable;
 import dev.streamlearn.data.FeatureTable;
 import dev.streamlearn.data.JsonLinesTable;
-import dev.streamlearn.data.SyntheticStreams;
 import dev.streamlearn.data.Mnist;
+import dev.streamlearn.data.SyntheticStreams;
 import dev.streamlearn.kafka.KafkaCluster;
 import dev.streamlearn.kafka.Topic;
 import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
-import dev.streamlearn.producer.LateLabels;
 import dev.streamlearn.producer.Drift;
+import dev.streamlearn.producer.LateLabels;
 import dev.streamlearn.producer.ProduceOptions;
 import dev.streamlearn.producer.ProgressBar;
 import dev.streamlearn.producer.SampleProducer;
@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -238,7 +239,7 @@ final class ProduceCommand implements Callable<Integer> {
 
     /** The classes a table's labels name: 0 to the largest label. */
     private static int classCount(FeatureTable table) {
-        return table.target() == FeatureTable.Target.CLASS ? java.util.Arrays.stream(table.labels()).max().orElse(0) + 1
+        return table.target() == FeatureTable.Target.CLASS ? Arrays.stream(table.labels()).max().orElse(0) + 1
                 : 0;
     }
 

@@ -27,6 +27,7 @@ import dev.streamlearn.serving.InferenceConfig;
 import dev.streamlearn.serving.ModelFollower;
 import dev.streamlearn.serving.PredictionServer;
 import dev.streamlearn.serving.StreamingInference;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,6 +40,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -211,7 +213,7 @@ class PartitionedLearnerIntegrationTest {
                 }
                 assertTrue(killedAt < train.count(), "killed mid-run, " + killedAt + " records committed");
                 Process survivor = learners.get("learner-a");
-                assertTrue(survivor.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "the survivor did not finish");
+                assertTrue(survivor.waitFor(5, TimeUnit.MINUTES), "the survivor did not finish");
                 assertEquals(0, survivor.exitValue(), () -> "the survivor failed: " + read(work.resolve("learner-a.log")));
             } finally {
                 learners.values().forEach(Process::destroyForcibly);
@@ -236,7 +238,7 @@ class PartitionedLearnerIntegrationTest {
     private static String read(Path log) {
         try {
             return Files.readString(log);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
     }

@@ -15,6 +15,8 @@ import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.model.OptimizerSpec;
 import dev.streamlearn.model.SeededRandom;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +77,8 @@ class AveragedReplicasTest {
     private static Sample decode(InputRecord record) {
         try {
             return Topics.SAMPLE_SERDE.decode(record.value());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -9,10 +9,12 @@ import dev.streamlearn.data.FeatureTable;
 import dev.streamlearn.data.Mnist;
 import dev.streamlearn.data.MnistFetcher;
 import dev.streamlearn.data.SyntheticStreams;
+import dev.streamlearn.diagnosis.Scenario;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.OnlineTrainer;
-import dev.streamlearn.diagnosis.Scenario;
 import dev.streamlearn.monitor.DashboardServer;
+import dev.streamlearn.producer.Drift;
+import dev.streamlearn.producer.SampleProducer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,15 +23,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -178,9 +181,8 @@ class DashboardBrowserTest {
             + "the status line with its step and error rates")
     void dashboardMarksADrift() throws Exception {
         Mnist train = Mnist.load(Path.of("data", "mnist"), Mnist.Split.TRAIN);
-        var rows = dev.streamlearn.producer.SampleProducer.samples(train);
-        var drifted = dev.streamlearn.producer.Drift.onSamples(List.of(dev.streamlearn.producer.Drift.parse(
-                "3000:permute-labels")), 0, 10);
+        var rows = SampleProducer.samples(train);
+        var drifted = Drift.onSamples(List.of(Drift.parse("3000:permute-labels")), 0, 10);
         TrainingLoop loop = new TrainingLoop(new OnlineTrainer(ModelConfig.preset("M2").build()),
                 TrainingLoop.Cadence.summariesEvery(100), new SummaryFactory("dashboard-test", "mnist.train", 30),
                 () -> null);
@@ -199,7 +201,7 @@ class DashboardBrowserTest {
                 }
             }
             assertTrue(signalledAt > 3_000, "the loop signalled the drift: " + signalledAt);
-            String step = String.format(java.util.Locale.ROOT, "%,d", signalledAt);
+            String step = String.format(Locale.ROOT, "%,d", signalledAt);
             inBrowser(dashboard, 60, (browser, js) -> {
                 assertEquals(1L, js.executeScript("return window.streamlearn.driftMarks"));
                 String status = browser.findElement(By.id("status")).getText();
