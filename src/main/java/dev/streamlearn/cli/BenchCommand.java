@@ -100,6 +100,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        model.requireNoSweep("bench");
         if (features > 0) {
             return ownData();
         }

@@ -7,6 +7,7 @@ import dev.streamlearn.learner.LearnerConfig;
 import dev.streamlearn.diagnosis.Catalogue;
 import dev.streamlearn.learner.LiveModel;
 import dev.streamlearn.learner.Partitioning;
+import dev.streamlearn.learner.Variant;
 import dev.streamlearn.model.AveragingSchedule;
 import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
@@ -68,6 +69,13 @@ final class LearnCommand implements Callable<Integer> {
         }
         LearnerConfig config = learner.toConfig("streamlearn-learner", kafka.topics(), model, mode,
                 averageEvery == null ? null : new AveragingSchedule(averageEvery));
+        List<Variant> variants = model.variants();
+        boolean sweep = variants.size() > 1;
+        if (sweep && (mode == Partitioning.AVERAGED || report != null)) {
+            throw new IllegalArgumentException("--sweep trains several models; it does not go with "
+                    + (report != null ? "--report (each variant's summaries are on the monitor topic)"
+                    : "--partitioning averaged"));
+        }
         if (mode != Partitioning.SINGLE && report != null) {
             throw new IllegalArgumentException("--report describes a learner holding one model; with --partitioning "
                     + mode.flagValue() + " the summaries of each partition are on the monitor topic (monitor --json)");
@@ -84,7 +92,7 @@ final class LearnCommand implements Callable<Integer> {
                 admin.requireSinglePartition(topic);
             }
             Map<Integer, Long> ends = admin.endOffsets(topic);
-            Learner running = new Learner(cluster.clientProperties(), config, learner.stateDir);
+            Learner running = new Learner(cluster.clientProperties(), config, variants, learner.stateDir);
             long start = System.nanoTime();
             running.start();
             System.err.println("learner " + config.applicationId() + " training " + config.model().describe()
@@ -94,6 +102,7 @@ final class LearnCommand implements Callable<Integer> {
                         case AVERAGED -> ", one model averaged over the partitions every " + averageEvery
                                 + " records of each";
                     }
+                    + (sweep ? ", " + variants.size() + " variants: " + variants.stream().map(Variant::name).toList() : "")
                     + (stopAtEnd ? " up to offset" + (ends.size() > 1 ? "s " : " ") + offsets(ends) : ""));
             boolean reachedEnd = running.awaitCommitted(admin, stopAtEnd ? ends : null, signal.requested());
             if (reachedEnd && mode == Partitioning.AVERAGED) {
@@ -106,7 +115,17 @@ final class LearnCommand implements Callable<Integer> {
                 System.err.println("learner failed: " + running.failureMessage());
                 return 1;
             }
-            if (export != null && mode == Partitioning.AVERAGED) {
+            if (export != null && sweep) {
+                for (int v = 0; v < variants.size(); v++) {
+                    LiveModel live = running.liveModels().get(v);
+                    for (int partition : live.partitions()) {
+                        Path file = variantFile(export, variants.get(v).name(),
+                                mode == Partitioning.PER_PARTITION ? partition : -1);
+                        Npz.export(live.trainer(partition).orElseThrow().network(), file);
+                        System.err.println("weights of " + variants.get(v).name() + " written to " + file);
+                    }
+                }
+            } else if (export != null && mode == Partitioning.AVERAGED) {
                 OnlineTrainer average = running.liveModel().averaged().orElseThrow(() -> new IllegalStateException(
                         "no averaging round was completed here, so there is no averaged model to export"));
                 Npz.export(average.network(), export);
@@ -142,6 +161,14 @@ final class LearnCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /** m.npz -> m-lr=0.01.npz (or m-lr=0.01-p3.npz, with a partition >= 0): the export of one variant's model. */
+    static Path variantFile(Path export, String variant, int partition) {
+        String name = export.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String suffix = "-" + variant + (partition < 0 ? "" : "-p" + partition);
+        return export.resolveSibling(dot < 0 ? name + suffix : name.substring(0, dot) + suffix + name.substring(dot));
     }
 
     /** m.npz -> m-p3.npz: the export of one partition's model. */

@@ -1,10 +1,14 @@
 package dev.streamlearn.cli;
 
 import dev.streamlearn.diagnosis.Scenario;
+import dev.streamlearn.learner.Variant;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.ModelField;
 import dev.streamlearn.model.Objective;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -28,6 +32,11 @@ final class ModelOptions {
 
     @Option(names = "--init-from", paramLabel = "FILE.npz", description = "Start from exported weights.")
     Path initFrom;
+
+    @Option(names = "--sweep", paramLabel = "FIELD=V1,V2,...", description = "Train one variant of the model per "
+            + "value, each on every record in turn (repeatable: the cartesian product), e.g. --sweep lr=0.5,0.01 "
+            + "--sweep init=he-normal,xavier-uniform; FIELD is any model flag without its dashes.")
+    List<String> sweep = List.of();
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
@@ -68,6 +77,62 @@ final class ModelOptions {
      * a loss implies a sigmoid head; a hyperparameter the chosen optimiser does not take is refused.
      */
     ModelConfig toConfig() {
+        return builder().build();
+    }
+
+    /**
+     * The variants {@code --sweep} names, in the order given (the last sweep varying fastest), each the configuration
+     * with its values applied last; without a sweep, the one model.
+     */
+    List<Variant> variants() {
+        List<List<String[]>> combinations = List.of(List.of());
+        for (String text : sweep) {
+            int equals = text.indexOf('=');
+            String name = equals < 0 ? text : text.substring(0, equals).trim();
+            ModelField field = Arrays.stream(ModelField.values()).filter(f -> f.flag().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--sweep " + text + ": no model flag --" + name));
+            List<String> values = equals < 0 ? List.of() : Arrays.stream(text.substring(equals + 1).split(","))
+                    .map(String::trim).filter(value -> !value.isEmpty()).toList();
+            if (values.size() < 2) {
+                throw new IllegalArgumentException("--sweep " + text + ": expected " + name + "=V1,V2,... (two values "
+                        + "or more)");
+            }
+            List<List<String[]>> next = new ArrayList<>();
+            for (List<String[]> combination : combinations) {
+                for (String value : values) {
+                    List<String[]> extended = new ArrayList<>(combination);
+                    extended.add(new String[] {field.flag(), value});
+                    next.add(extended);
+                }
+            }
+            combinations = next;
+        }
+        if (sweep.isEmpty()) {
+            return List.of(Variant.only(toConfig()));
+        }
+        List<Variant> variants = new ArrayList<>();
+        for (List<String[]> combination : combinations) {
+            ModelConfig.Builder builder = builder();
+            StringBuilder name = new StringBuilder();
+            for (String[] setting : combination) {
+                ModelField field = Arrays.stream(ModelField.values()).filter(f -> f.flag().equals(setting[0]))
+                        .findFirst().orElseThrow();
+                field.apply(builder, setting[1]);
+                name.append(name.length() == 0 ? "" : ",").append(setting[0]).append('=').append(setting[1]);
+            }
+            variants.add(new Variant(name.toString(), builder.build()));
+        }
+        return variants;
+    }
+
+    /** For the commands that train one model: a sweep is refused in one line rather than quietly ignored. */
+    void requireNoSweep(String command) {
+        if (!sweep.isEmpty()) {
+            throw new IllegalArgumentException("--sweep: " + command + " trains one model; learn trains a sweep");
+        }
+    }
+
+    private ModelConfig.Builder builder() {
         ModelConfig.Builder builder = scenario != null ? Scenario.parse(scenario).config() : ModelConfig.preset(preset);
         for (ModelField field : ModelField.values()) {
             String text = given(field);
@@ -78,6 +143,6 @@ final class ModelOptions {
         if (given(ModelField.BINARY_DIGIT) != null && given(ModelField.LOSS) == null) {
             builder.loss(Objective.SIGMOID_CROSS_ENTROPY);
         }
-        return builder.build();
+        return builder;
     }
 }

@@ -75,6 +75,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        model.requireNoSweep("replay");
         if (kafka.printedConfig()) {
             return 0;
         }

@@ -84,6 +84,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        model.requireNoSweep("run");
         if (kafka.printedConfig()) {
             return 0;
         }

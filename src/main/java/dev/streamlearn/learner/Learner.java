@@ -4,6 +4,7 @@ import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -20,7 +21,8 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 /** A running learner: the Kafka Streams client around {@link LearnerTopology}. */
 public final class Learner implements AutoCloseable {
     private final KafkaStreams streams;
-    private final LiveModel liveModel = new LiveModel();
+    /** One per variant, in variant order. */
+    private final List<LiveModel> liveModels;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final String applicationId;
     private final String inputTopic;
@@ -28,15 +30,22 @@ public final class Learner implements AutoCloseable {
     private final KafkaRoundBoard rounds;
 
     public Learner(Properties clientProperties, LearnerConfig config, Path stateDir) {
+        this(clientProperties, config, List.of(Variant.only(config.model())), stateDir);
+    }
+
+    /** A learner of several variants of the model, each trained on every record in turn (--sweep). */
+    public Learner(Properties clientProperties, LearnerConfig config, List<Variant> variants, Path stateDir) {
         this.applicationId = config.applicationId();
         this.inputTopic = config.topics().train().name();
         Supplier<TestSet> heldOut = memoized(() -> TestSet.read(clientProperties, config.topics().test(),
                 config.model(), config.inputFormat(), Duration.ofMinutes(2)));
         this.rounds = config.partitioning() == Partitioning.AVERAGED
                 ? new KafkaRoundBoard(clientProperties, config.topics().rounds(), config.applicationId()) : null;
-        LearnerServices services = new LearnerServices(liveModel, heldOut, new KafkaInputReader(clientProperties,
-                config.applicationId()), rounds);
-        this.streams = new KafkaStreams(LearnerTopology.buildTopology(config, services),
+        KafkaInputReader input = new KafkaInputReader(clientProperties, config.applicationId());
+        this.liveModels = variants.stream().map(variant -> new LiveModel()).toList();
+        List<LearnerServices> services = liveModels.stream()
+                .map(live -> new LearnerServices(live, heldOut, input, rounds)).toList();
+        this.streams = new KafkaStreams(LearnerTopology.buildTopology(config, variants, services),
                 streamsProperties(clientProperties, config, stateDir));
         streams.setUncaughtExceptionHandler(exception -> {
             failure.set(exception);
@@ -126,8 +135,14 @@ public final class Learner implements AutoCloseable {
         return stopped == null ? null : stopped.toString();
     }
 
+    /** The live model of the learner's one model (of the first variant of a sweep). */
     public LiveModel liveModel() {
-        return liveModel;
+        return liveModels.get(0);
+    }
+
+    /** Every variant's live model, in variant order. */
+    public List<LiveModel> liveModels() {
+        return liveModels;
     }
 
     /**
@@ -162,8 +177,12 @@ public final class Learner implements AutoCloseable {
 
     private boolean reached(TopicAdmin admin, Map<Integer, Long> endOffsets) {
         for (Map.Entry<Integer, Long> end : endOffsets.entrySet()) {
-            if (liveModel.trainer(end.getKey()).isEmpty()
-                    || admin.committedOffset(applicationId, inputTopic, end.getKey()).orElse(0) < end.getValue()) {
+            for (LiveModel live : liveModels) {
+                if (live.trainer(end.getKey()).isEmpty()) {
+                    return false;
+                }
+            }
+            if (admin.committedOffset(applicationId, inputTopic, end.getKey()).orElse(0) < end.getValue()) {
                 return false;
             }
         }
@@ -187,12 +206,14 @@ public final class Learner implements AutoCloseable {
 
     /** Whether every model this instance trains has had a version of its current step sent. */
     private boolean everyVersionSent() {
-        if (liveModel.partitions().isEmpty()) {
-            return false;
-        }
-        for (int partition : liveModel.partitions()) {
-            if (liveModel.versionStep(partition) < liveModel.trainer(partition).orElseThrow().updates()) {
+        for (LiveModel live : liveModels) {
+            if (live.partitions().isEmpty()) {
                 return false;
+            }
+            for (int partition : live.partitions()) {
+                if (live.versionStep(partition) < live.trainer(partition).orElseThrow().updates()) {
+                    return false;
+                }
             }
         }
         return true;
@@ -204,6 +225,7 @@ public final class Learner implements AutoCloseable {
      * end of a round that another partition's records never close waits for it for ever: that tail is not in the model.
      */
     public void awaitRoundsSettled(Duration quiet) throws InterruptedException {
+        LiveModel liveModel = liveModel();
         long round = liveModel.averagedRound();
         long settledAt = System.nanoTime() + quiet.toNanos();
         while (System.nanoTime() < settledAt && failure.get() == null) {

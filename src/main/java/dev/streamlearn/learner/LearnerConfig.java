@@ -209,6 +209,16 @@ public record LearnerConfig(String applicationId, Topics topics, ModelConfig mod
         }
     }
 
+    /**
+     * The configuration of one variant's processor: the variant's id in place of the application id (its outputs and
+     * versions carry it) and its model; the Kafka Streams application, its group and its input stay the learner's.
+     */
+    public LearnerConfig forVariant(Variant variant) {
+        return new LearnerConfig(variant.id(applicationId), topics, variant.model(), summaryInterval, snapshotInterval,
+                histogramBins, initFrom, evaluationInterval, checkpointInterval, stopOffset, startCheckpoint,
+                inputFormat, publishInterval, predictionTop, partitioning, averaging, onDrift);
+    }
+
     /** Whether the learner writes a prediction of every accepted record before it learns from it. */
     public boolean predictions() {
         return predictionTop > 0;

@@ -2,6 +2,7 @@ package dev.streamlearn.learner;
 
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.Checkpoint;
+import dev.streamlearn.avro.DeadLetter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
@@ -31,8 +32,20 @@ final class RecordTrainer {
     record Emission(long offset, List<Forward> forwards, byte[] storeCheckpoint) {
     }
 
+    /**
+     * Whether this trainer dead-letters the records it refuses for what they hold: with a sweep only the first variant
+     * does, so a bad record is one dead letter, not one per variant; a step a variant's own model makes non-finite is
+     * dead-lettered by that variant, naming it.
+     */
+    private final boolean deadLettersRecords;
+
     /** Records are checked against the model the loop trains, which a restored snapshot decides, not the flags. */
     RecordTrainer(LearnerConfig config, TrainingLoop loop) {
+        this(config, loop, true);
+    }
+
+    RecordTrainer(LearnerConfig config, TrainingLoop loop, boolean deadLettersRecords) {
+        this.deadLettersRecords = deadLettersRecords;
         this.config = config;
         this.validator = new SampleValidator(loop.trainer().config(), config.inputFormat());
         this.loop = loop;
@@ -56,8 +69,8 @@ final class RecordTrainer {
         Forward prediction = null;
         if (!checked.accepted()) {
             result = loop.refuse(record.partition(), record.offset(), record.timestamp());
-            if (emit) {
-                refusal = deadLetter(record, checked.stage(), checked.reason(), checked.cause());
+            if (emit && deadLettersRecords) {
+                refusal = deadLetter(record, checked.stage(), checked.reason(), checked.cause(), null);
             }
         } else if (!checked.input().labelled()) {
             if (emit && predictions != null) {
@@ -73,7 +86,7 @@ final class RecordTrainer {
             }
             if (emit && !result.outcome().applied()) {
                 refusal = deadLetter(record, "train", "loss or gradient is not finite (loss "
-                        + result.outcome().loss() + "); the update was not applied", null);
+                        + result.outcome().loss() + "); the update was not applied", null, config.applicationId());
             }
         }
         if (!emit) {
@@ -113,8 +126,10 @@ final class RecordTrainer {
                 predictions.of(record, config.applicationId(), step, answer, input));
     }
 
-    private static Forward deadLetter(InputRecord record, String stage, String reason, Throwable cause) {
-        return new Forward(LearnerTopology.DEAD_LETTER_SINK, record.offset(),
-                DeadLetters.of(record, stage, reason, cause));
+    private static Forward deadLetter(InputRecord record, String stage, String reason, Throwable cause,
+                                      String learner) {
+        DeadLetter letter = DeadLetters.of(record, stage, reason, cause);
+        letter.setLearner(learner);
+        return new Forward(LearnerTopology.DEAD_LETTER_SINK, record.offset(), letter);
     }
 }

@@ -52,6 +52,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
     private final LearnerConfig config;
     private final LearnerServices services;
     private final SummaryFactory summaries;
+    private final String storeName;
+    private final boolean deadLettersRecords;
     private ProcessorContext<Object, SpecificRecord> context;
     private KeyValueStore<String, byte[]> store;
     private RecordTrainer trainer;
@@ -65,8 +67,18 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
     private AveragedReplica replica;
 
     TrainingProcessor(LearnerConfig config, LearnerServices services) {
+        this(config, services, LearnerTopology.MODEL_STORE, true);
+    }
+
+    /**
+     * A processor whose state is in the named store (one per variant of a sweep), and which dead-letters the records
+     * refused for what they hold or leaves that to the sweep's first variant.
+     */
+    TrainingProcessor(LearnerConfig config, LearnerServices services, String storeName, boolean deadLettersRecords) {
         this.config = config;
         this.services = services;
+        this.storeName = storeName;
+        this.deadLettersRecords = deadLettersRecords;
         this.summaries = new SummaryFactory(config.applicationId(), config.topics().train().name(),
                 config.histogramBins());
     }
@@ -74,7 +86,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
     @Override
     public void init(ProcessorContext<Object, SpecificRecord> processorContext) {
         this.context = processorContext;
-        this.store = processorContext.getStateStore(LearnerTopology.MODEL_STORE);
+        this.store = processorContext.getStateStore(storeName);
         String topic = config.topics().train().name();
         int partition = processorContext.taskId().partition();
         byte[] saved = store.get(CHECKPOINT_KEY);
@@ -84,7 +96,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
         TrainingLoop loop = restored != null ? restore(restored)
                 : new TrainingLoop(freshTrainer(), TrainingLoop.Cadence.of(config), summaries, services.heldOut(),
                         config.onDrift());
-        trainer = new RecordTrainer(config, loop);
+        trainer = new RecordTrainer(config, loop, deadLettersRecords);
         if (config.partitioning() == Partitioning.AVERAGED) {
             replica = new AveragedReplica(config.averaging(), services.rounds().partitions(topic),
                     restored == null ? null : restored.getAveraging(),

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.AlertState;
 import dev.streamlearn.avro.Checkpoint;
+import dev.streamlearn.avro.DeadLetter;
 import dev.streamlearn.avro.Severity;
 import dev.streamlearn.avro.TensorSummary;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.model.ModelSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Instant;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +55,16 @@ class SchemaEvolutionTest {
         assertEquals(Alert.newBuilder().setRule("dead-relu").setState(AlertState.RAISED).setStep(700).setLayer(2)
                 .setExplanation("old explanation").setFix("old fix").setSeverity(Severity.CRITICAL).setPartition(null)
                 .build(), decoded);
+    }
+
+    @Test
+    @DisplayName("a dead letter written before sweeps decodes, every field kept and no learner")
+    void deadLetterWithoutLearner() throws IOException {
+        DeadLetter decoded = Topics.DEAD_LETTER_SERDE.decode(fixture("deadletter-v1.avro"));
+        assertEquals(DeadLetter.newBuilder().setKey(ByteBuffer.wrap(new byte[] {1}))
+                .setValue(ByteBuffer.wrap(new byte[] {0x42})).setTopic("mnist.train").setPartition(0).setOffset(57)
+                .setTimestamp(Instant.ofEpochMilli(9)).setStage("decode").setReason("old reason").setExceptionClass(null)
+                .setLearner(null).build(), decoded);
     }
 
     @Test
