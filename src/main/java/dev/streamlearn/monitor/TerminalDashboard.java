@@ -8,6 +8,7 @@ import dev.streamlearn.avro.TensorSummary;
 import dev.streamlearn.avro.TrainingSummary;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -26,27 +27,35 @@ public final class TerminalDashboard {
     private static final String CLEAR_AND_HOME = "\033[H\033[2J";
 
     private final PrintStream out;
-    /** By input partition: each model of a per-partition learner, or each replica of an averaged one. */
-    private final Map<Integer, Deque<Double>> losses = new TreeMap<>();
-    private final Map<Integer, Deque<Double>> accuracies = new TreeMap<>();
-    private final Map<Integer, TrainingSummary> latest = new TreeMap<>();
-    /** The last concept drift each partition's learner signalled. */
-    private final Map<Integer, DriftDetection> drifts = new TreeMap<>();
+    /**
+     * By model: a learner's (variant's) id and input partition, so each variant of a sweep, each model of a
+     * per-partition learner and each replica of an averaged one has its own row.
+     */
+    private final Map<String, Deque<Double>> losses = new TreeMap<>();
+    private final Map<String, Deque<Double>> accuracies = new TreeMap<>();
+    private final Map<String, TrainingSummary> latest = new TreeMap<>();
+    /** The last concept drift each model's learner signalled. */
+    private final Map<String, DriftDetection> drifts = new TreeMap<>();
 
     public TerminalDashboard(PrintStream out) {
         this.out = out;
     }
 
     public void show(TrainingSummary summary) {
-        int partition = summary.getInputPartition();
-        remember(losses.computeIfAbsent(partition, p -> new ArrayDeque<>()), summary.getLossMean());
-        remember(accuracies.computeIfAbsent(partition, p -> new ArrayDeque<>()), summary.getAccuracyWindow());
-        latest.put(partition, summary);
+        String model = modelOf(summary);
+        remember(losses.computeIfAbsent(model, m -> new ArrayDeque<>()), summary.getLossMean());
+        remember(accuracies.computeIfAbsent(model, m -> new ArrayDeque<>()), summary.getAccuracyWindow());
+        latest.put(model, summary);
         if (summary.getDrift() != null) {
-            drifts.put(partition, summary.getDrift());
+            drifts.put(model, summary.getDrift());
         }
         out.print(CLEAR_AND_HOME + render(summary));
         out.flush();
+    }
+
+    /** The model a summary is of: its learner's id and its input partition. */
+    private static String modelOf(TrainingSummary summary) {
+        return summary.getApplicationId() + " p" + summary.getInputPartition();
     }
 
     private static void remember(Deque<Double> values, double value) {
@@ -57,33 +66,44 @@ public final class TerminalDashboard {
     }
 
     /**
-     * The screen after a summary: with several partitions a row per partition first (its latest figures, the averaging
-     * round and divergence of an averaged model, its alerts), then the details of the partition just summarised.
+     * The screen after a summary: with several models (variants of a sweep, partitions) a leaderboard first, a row per
+     * model, lowest loss EMA first (its latest window loss and accuracy, cumulative accuracy, held-out accuracy, the
+     * averaging round and divergence of an averaged model, a loss sparkline, its alerts), then the details of the
+     * model just summarised.
      */
     String render(TrainingSummary s) {
         StringBuilder screen = new StringBuilder();
         screen.append(String.format(Locale.ROOT, "streamlearn monitor   %s   %s%n", s.getApplicationId(), s.getModel()));
         if (latest.size() > 1) {
-            screen.append(String.format(Locale.ROOT, "%n%-9s %10s %8s %8s %10s %6s %10s  %-20s %s%n", "partition",
-                    "step", "loss", "acc", "samples/s", "round", "diverge", "loss", "alerts"));
-            latest.forEach((partition, summary) -> screen.append(String.format(Locale.ROOT,
-                    "%-9d %,10d %8.4f %8.3f %,10.0f %6s %10s  %-20s %s%n", partition, summary.getLastStep(),
-                    summary.getLossMean(), summary.getAccuracyWindow(), summary.getSamplesPerSecond(),
-                    summary.getAveraging() == null ? "-" : String.valueOf(summary.getAveraging().getRound()),
-                    summary.getAveraging() == null ? "-" : String.format(Locale.ROOT, "%.4f",
-                            summary.getAveraging().getRelativeDivergence()),
-                    lastOf(sparkline(losses.get(partition)), 20),
-                    summary.getAlerts().isEmpty() ? "none" : String.join(", ", summary.getAlerts()))));
-            screen.append(String.format(Locale.ROOT, "%npartition %d%n", s.getInputPartition()));
+            screen.append(String.format(Locale.ROOT, "%n%-28s %10s %8s %8s %7s %7s %7s %10s %6s %8s  %-20s %s%n",
+                    "model", "step", "loss", "ema", "acc", "cum", "test", "samples/s", "round", "diverge", "loss",
+                    "alerts"));
+            latest.entrySet().stream()
+                    .sorted(Comparator.comparingDouble(entry -> entry.getValue().getLossEma()))
+                    .forEach(entry -> {
+                        TrainingSummary summary = entry.getValue();
+                        screen.append(String.format(Locale.ROOT,
+                                "%-28s %,10d %8.4f %8.4f %7.3f %7.3f %7s %,10.0f %6s %8s  %-20s %s%n",
+                                lastOf(entry.getKey(), 28), summary.getLastStep(), summary.getLossMean(),
+                                summary.getLossEma(), summary.getAccuracyWindow(), summary.getAccuracyCumulative(),
+                                summary.getTestAccuracy() == null ? "-" : String.format(Locale.ROOT, "%.4f",
+                                        summary.getTestAccuracy()),
+                                summary.getSamplesPerSecond(),
+                                summary.getAveraging() == null ? "-" : String.valueOf(summary.getAveraging().getRound()),
+                                summary.getAveraging() == null ? "-" : String.format(Locale.ROOT, "%.4f",
+                                        summary.getAveraging().getRelativeDivergence()),
+                                lastOf(sparkline(losses.get(entry.getKey())), 20),
+                                summary.getAlerts().isEmpty() ? "none" : String.join(", ", summary.getAlerts())));
+                    });
+            screen.append(String.format(Locale.ROOT, "%n%s%n", modelOf(s)));
         }
         screen.append(String.format(Locale.ROOT, "step %,d   offset %,d   %,.0f samples/s   lr %.3g%s%n%n",
                 s.getLastStep(), s.getLastOffset(), s.getSamplesPerSecond(), s.getLearningRate(),
                 s.getTestAccuracy() == null ? "" : String.format(Locale.ROOT, "   test acc %.4f", s.getTestAccuracy())));
         screen.append(String.format(Locale.ROOT, "loss      %8.4f (ema %.4f)  %s%n", s.getLossMean(), s.getLossEma(),
-                sparkline(losses.getOrDefault(s.getInputPartition(), new ArrayDeque<>()))));
+                sparkline(losses.getOrDefault(modelOf(s), new ArrayDeque<>()))));
         screen.append(String.format(Locale.ROOT, "accuracy  %8.3f (cum %.3f)   %s%n%n", s.getAccuracyWindow(),
-                s.getAccuracyCumulative(), sparkline(accuracies.getOrDefault(s.getInputPartition(),
-                        new ArrayDeque<>()))));
+                s.getAccuracyCumulative(), sparkline(accuracies.getOrDefault(modelOf(s), new ArrayDeque<>()))));
         screen.append(String.format(Locale.ROOT, "%-6s %-10s %10s %10s %11s %7s %7s  %s%n", "layer", "activation",
                 "W std", "|grad W|", "update/W", "dead", "sat", "alerts"));
         List<TensorSummary> tensors = s.getTensors();
@@ -95,7 +115,7 @@ public final class TerminalDashboard {
                     100 * layer.getSaturatedFraction(), weights.getUpdateRatio() > 0
                             && (weights.getUpdateRatio() < 1e-5 || weights.getUpdateRatio() > 0.1) ? "!" : ""));
         }
-        DriftDetection drift = drifts.get(s.getInputPartition());
+        DriftDetection drift = drifts.get(modelOf(s));
         if (drift != null) {
             screen.append(String.format(Locale.ROOT, "%nlast drift: step %,d, error %.3f -> %.3f, then %s%n",
                     drift.getStep(), drift.getErrorBefore(), drift.getErrorAfter(), drift.getAction()));

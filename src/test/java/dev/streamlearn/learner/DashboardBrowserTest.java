@@ -162,14 +162,18 @@ class DashboardBrowserTest {
                 assertTrue(browser.findElement(By.id("partitions")).isDisplayed(), "the partitions panel is shown");
                 List<WebElement> rows = browser.findElements(By.cssSelector("#partitions tbody tr"));
                 assertEquals(2, rows.size());
-                assertTrue(rows.get(0).getText().startsWith("0 500 "), rows.get(0).getText());
-                assertTrue(rows.get(1).getText().startsWith("1 1,000 "), rows.get(1).getText());
-                assertTrue(rows.get(1).getText().contains(" 4 0.0500 "), rows.get(1).getText());
-                assertTrue(browser.findElement(By.id("status")).getText().contains("partition 0 step 500"),
+                WebElement first = rows.stream().filter(row -> row.getText().startsWith("dashboard-test 0 500 "))
+                        .findFirst().orElseThrow(() -> new AssertionError(rows.get(0).getText()));
+                WebElement second = rows.stream().filter(row -> row.getText().startsWith("dashboard-test 1 1,000 "))
+                        .findFirst().orElseThrow(() -> new AssertionError(rows.get(1).getText()));
+                assertTrue(first.getText().contains(" 3 0.0500 "), first.getText());
+                assertTrue(second.getText().contains(" 4 0.0500 "), second.getText());
+                assertEquals(2L, js.executeScript("return window.streamlearn.overlaid"));
+                assertTrue(browser.findElement(By.id("status")).getText().contains("dashboard-test p0 step 500"),
                         browser.findElement(By.id("status")).getText());
-                rows.get(1).click();
+                second.click();
                 new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> driver.findElement(By.id("status"))
-                        .getText().contains("partition 1 step 1,000"));
+                        .getText().contains("dashboard-test p1 step 1,000"));
                 Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(),
                         Path.of("target", "dashboard-partitions.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             });

@@ -46,15 +46,15 @@ class TerminalDashboardTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TerminalDashboard dashboard = new TerminalDashboard(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         dashboard.show(first);
-        assertTrue(!bytes.toString(StandardCharsets.UTF_8).contains("partition"), "one partition: no table");
+        assertTrue(!bytes.toString(StandardCharsets.UTF_8).contains("model "), "one model: no table");
         bytes.reset();
         dashboard.show(second);
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
-        assertTrue(lines.stream().anyMatch(line -> line.matches("0\\s+300\\s+0\\.5000\\s+.*\\s+-\\s+-\\s+.*none")),
+        assertTrue(lines.stream().anyMatch(line -> line.matches("app p0\\s+300\\s+0\\.5000\\s+.*\\s+-\\s+-\\s+.*none")),
                 String.join("\n", lines));
-        assertTrue(lines.stream().anyMatch(line -> line.matches("1\\s+700\\s+0\\.2500\\s+.*\\s+4\\s+0\\.0500\\s+.*dead-relu")),
+        assertTrue(lines.stream().anyMatch(line -> line.matches("app p1\\s+700\\s+0\\.2500\\s+.*\\s+4\\s+0\\.0500\\s+.*dead-relu")),
                 String.join("\n", lines));
-        assertTrue(lines.contains("partition 1"), String.join("\n", lines));
+        assertTrue(lines.contains("app p1"), String.join("\n", lines));
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("step 700")), String.join("\n", lines));
     }
 
@@ -71,6 +71,30 @@ class TerminalDashboardTest {
         String screen = bytes.toString(StandardCharsets.UTF_8);
         String last = screen.substring(screen.lastIndexOf("streamlearn monitor"));
         assertTrue(last.contains("last drift: step 3,059, error 0.120 -> 0.810, then boost-lr:3.0:2000"), last);
+    }
+
+    @Test
+    @DisplayName("a sweep's variants make a leaderboard, lowest loss EMA first, with window and cumulative accuracy")
+    void leaderboard() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TerminalDashboard dashboard = new TerminalDashboard(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        double[] emas = {0.9, 0.3, 0.6};
+        String[] names = {"lr=0.5", "lr=0.01", "lr=0.001"};
+        for (int v = 0; v < 3; v++) {
+            TrainingSummary summary = Fixtures.summary(1_000);
+            summary.setApplicationId("sweep/" + names[v]);
+            summary.setLossEma(emas[v]);
+            summary.setAccuracyCumulative(1 - emas[v] / 2);
+            dashboard.show(summary);
+        }
+        String screen = bytes.toString(StandardCharsets.UTF_8);
+        List<String> last = screen.substring(screen.lastIndexOf("streamlearn monitor")).lines()
+                .filter(line -> line.matches("sweep/\\S+ p0\\s+1,000 .*")).toList();
+        assertEquals(3, last.size(), screen);
+        assertTrue(last.get(0).startsWith("sweep/lr=0.01 p0") && last.get(0).contains(" 0.3000 ")
+                && last.get(0).contains(" 0.850 "), String.join("\n", last));
+        assertTrue(last.get(1).startsWith("sweep/lr=0.001 p0"), String.join("\n", last));
+        assertTrue(last.get(2).startsWith("sweep/lr=0.5 p0"), String.join("\n", last));
     }
 
     @Test
