@@ -7,6 +7,7 @@ import dev.streamlearn.learner.LearnerConfig;
 import dev.streamlearn.diagnosis.Catalogue;
 import dev.streamlearn.learner.LiveModel;
 import dev.streamlearn.learner.Partitioning;
+import dev.streamlearn.learner.TestSet;
 import dev.streamlearn.learner.Variant;
 import dev.streamlearn.model.AveragingSchedule;
 import dev.streamlearn.model.Npz;
@@ -114,6 +115,11 @@ final class LearnCommand implements Callable<Integer> {
             if (running.failure() != null) {
                 System.err.println("learner failed: " + running.failureMessage());
                 return 1;
+            }
+            if (sweep) {
+                TestSet test = TestSet.read(cluster.clientProperties(), config.topics().test(), config.model(),
+                        config.inputFormat(), Duration.ofMinutes(2));
+                System.err.print(Leaderboard.of(variants, running.liveModels(), test).text());
             }
             if (export != null && sweep) {
                 for (int v = 0; v < variants.size(); v++) {

@@ -96,7 +96,12 @@ public final class LiveModel {
 
     /** Partition 0's progress: a single-partition learner's. */
     public Optional<Progress> progress() {
-        Published model = published.get(0);
+        return progress(0);
+    }
+
+    /** The progress of the model of one input partition, once this instance has restored it. */
+    public Optional<Progress> progress(int partition) {
+        Published model = published.get(partition);
         return model == null ? Optional.empty() : Optional.of(model.progress().get());
     }
 }

@@ -202,7 +202,7 @@ class DiagnosisTest {
     @Test
     @DisplayName("every rule has an explanation and a fix that print each of its thresholds' values, and a severity")
     void catalogue() {
-        assertEquals(9, Catalogue.ALL.size());
+        assertEquals(10, Catalogue.ALL.size());
         for (Rule rule : Catalogue.ALL) {
             assertTrue(!rule.explanation().isBlank() && !rule.fix().isBlank(), rule.name());
             for (Threshold threshold : rule.thresholds()) {
@@ -212,6 +212,7 @@ class DiagnosisTest {
             assertEquals(rule, Catalogue.find(rule.name()).orElseThrow());
         }
         assertEquals(Severity.INFO, Catalogue.PLATEAU.severity());
+        assertEquals(Severity.WARNING, Catalogue.CONCEPT_DRIFT.severity());
         assertEquals(Catalogue.CAUSES, Catalogue.ALL.subList(0, Catalogue.ALL.size() - 1));
     }
 
