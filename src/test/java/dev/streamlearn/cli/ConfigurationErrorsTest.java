@@ -239,6 +239,28 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    @DisplayName("--sweep: an unknown field, a single value, a bad value, sweeps on commands that train one model, and "
+            + "with averaging or a report: one line and exit 2")
+    void sweeps() {
+        Outcome unknown = run(Map.of(), "learn", "--sweep", "speed=1,2", "--print-config");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("--sweep speed=1,2: no model flag --speed"), unknown.err());
+        Outcome single = run(Map.of(), "learn", "--sweep", "lr=0.1", "--print-config");
+        assertEquals(2, single.exitCode());
+        assertTrue(single.err().contains("expected lr=V1,V2,... (two values or more)"), single.err());
+        Outcome bad = run(Map.of(), "learn", "--sweep", "lr=0.1,fast", "--print-config");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("fast"), bad.err());
+        Outcome onRun = run(Map.of(), "run", "--sweep", "lr=0.1,0.01", "--print-config");
+        assertEquals(2, onRun.exitCode());
+        assertTrue(onRun.err().contains("--sweep: run trains one model; learn trains a sweep"), onRun.err());
+        Outcome averaged = run(Map.of(), "learn", "--sweep", "lr=0.1,0.01", "--partitioning", "averaged",
+                "--average-every", "100", "--print-config");
+        assertEquals(2, averaged.exitCode());
+        assertTrue(averaged.err().contains("does not go with --partitioning averaged"), averaged.err());
+    }
+
+    @Test
     @DisplayName("every command lists itself in --help, and each has its own --help")
     void help() {
         java.util.Set<String> commands = StreamlearnCommand.commandLine().getSubcommands().keySet();
