@@ -7,13 +7,17 @@ import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.learner.CheckpointReader;
 import dev.streamlearn.learner.Learner;
 import dev.streamlearn.learner.LearnerConfig;
+import dev.streamlearn.learner.TestSet;
+import dev.streamlearn.learner.Variant;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.Npz;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -75,13 +79,17 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        model.requireNoSweep("replay");
         if (kafka.printedConfig()) {
             return 0;
         }
         if (start == null) {
             throw new IllegalArgumentException("say where to start: --from-offset N, --from-timestamp TIME or "
                     + "--from-checkpoint STEP|latest");
+        }
+        List<Variant> variants = model.variants();
+        if (variants.size() > 1 && start.checkpoint != null) {
+            throw new IllegalArgumentException("--sweep replays fresh variants from an offset or a time; a "
+                    + "checkpoint's model is one model (--from-offset N or --from-timestamp TIME)");
         }
         String id = applicationId != null ? applicationId
                 : "streamlearn-replay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -128,7 +136,8 @@ final class ReplayCommand implements Callable<Integer> {
                     .stopOffset(to).startCheckpoint(startCheckpoint).inputFormat(inputOptions.format()).build();
             System.err.println("replay " + id + ": " + config.describe() + " on " + input + " offsets [" + from + ", "
                     + to + "), summaries to " + topics.monitor().name());
-            try (Learner learner = new Learner(cluster.clientProperties(), learnerConfig, stateDir)) {
+            try (Learner learner = new Learner(cluster.clientProperties(), learnerConfig,
+                    start.checkpoint != null ? List.of(Variant.only(config)) : variants, stateDir)) {
                 learner.start();
                 boolean finished = learner.awaitCommitted(admin, to, signal.requested());
                 if (learner.failure() != null || !finished) {
@@ -136,10 +145,19 @@ final class ReplayCommand implements Callable<Integer> {
                             + (learner.failure() == null ? "" : ": " + learner.failureMessage()));
                     return 1;
                 }
-                var trainer = learner.liveModel().trainer();
-                if (export != null && trainer.isPresent()) {
-                    Npz.export(trainer.get().network(), export);
-                    System.err.println("weights after " + trainer.get().updates() + " steps written to " + export);
+                if (variants.size() > 1) {
+                    TestSet test = TestSet.read(cluster.clientProperties(), source.test(), config,
+                            inputOptions.format(), Duration.ofMinutes(2));
+                    System.err.print(Leaderboard.of(variants, learner.liveModels(), test).text());
+                }
+                for (int v = 0; v < learner.liveModels().size() && export != null; v++) {
+                    var trainer = learner.liveModels().get(v).trainer();
+                    Path file = variants.size() > 1 ? LearnCommand.variantFile(export, variants.get(v).name(), -1)
+                            : export;
+                    if (trainer.isPresent()) {
+                        Npz.export(trainer.get().network(), file);
+                        System.err.println("weights after " + trainer.get().updates() + " steps written to " + file);
+                    }
                 }
             }
         }

@@ -252,6 +252,11 @@ class ConfigurationErrorsTest {
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains("fast"), bad.err());
         Outcome onRun = run(Map.of(), "run", "--sweep", "lr=0.1,0.01", "--print-config");
+        Outcome replayCheckpoint = run(Map.of(), "replay", "--sweep", "lr=0.1,0.01", "--from-checkpoint", "latest",
+                "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, replayCheckpoint.exitCode());
+        assertTrue(replayCheckpoint.err().contains("--sweep replays fresh variants from an offset or a time"),
+                replayCheckpoint.err());
         assertEquals(2, onRun.exitCode());
         assertTrue(onRun.err().contains("--sweep: run trains one model; learn trains a sweep"), onRun.err());
         Outcome averaged = run(Map.of(), "learn", "--sweep", "lr=0.1,0.01", "--partitioning", "averaged",

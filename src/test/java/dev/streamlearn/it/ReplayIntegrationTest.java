@@ -205,4 +205,26 @@ class ReplayIntegrationTest {
                 work.resolve("replay-state").toString(), "--export", continued.toString());
         assertSameWeights(weights(live3000), weights(continued));
     }
+
+    @Test
+    @DisplayName("replay --sweep, the what-if tool: the recorded stream under two learning rates at once, each "
+            + "variant's export bit for bit a model trained alone with its rate on those records")
+    void sweepReplaysEachVariant() throws Exception {
+        Topics topics = topicsWith("whatif.", 2000);
+        Path export = work.resolve("whatif.npz");
+        streamlearn("replay", "--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", topics.prefix(),
+                "--model", "M2", "--sweep", "lr=0.05,0.002", "--from-offset", "0", "--to-offset", "1500",
+                "--application-id", "whatif", "--state-dir", work.resolve("whatif-state").toString(), "--export",
+                export.toString());
+        for (String rate : List.of("0.05", "0.002")) {
+            OnlineTrainer alone = new OnlineTrainer(ModelConfig.preset("M2").learningRate(Double.parseDouble(rate))
+                    .build());
+            for (int i = 0; i < 1500; i++) {
+                alone.step(train.image(i), train.labels()[i]);
+            }
+            Path expected = work.resolve("whatif-alone-" + rate + ".npz");
+            Npz.export(alone.network(), expected);
+            assertSameWeights(weights(expected), weights(work.resolve("whatif-lr=" + rate + ".npz")));
+        }
+    }
 }
