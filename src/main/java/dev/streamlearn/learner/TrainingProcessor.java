@@ -54,6 +54,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
     private final SummaryFactory summaries;
     private final String storeName;
     private final boolean deadLettersRecords;
+    private final int heldInMemory;
     private ProcessorContext<Object, SpecificRecord> context;
     private KeyValueStore<String, byte[]> store;
     private RecordTrainer trainer;
@@ -75,6 +76,13 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
      * refused for what they hold or leaves that to the sweep's first variant.
      */
     TrainingProcessor(LearnerConfig config, LearnerServices services, String storeName, boolean deadLettersRecords) {
+        this(config, services, storeName, deadLettersRecords, AveragedReplica.HELD_IN_MEMORY);
+    }
+
+    /** As above; an averaged replica holds at most heldInMemory waiting records in memory and reads the rest back. */
+    TrainingProcessor(LearnerConfig config, LearnerServices services, String storeName, boolean deadLettersRecords,
+                      int heldInMemory) {
+        this.heldInMemory = heldInMemory;
         this.config = config;
         this.services = services;
         this.storeName = storeName;
@@ -101,7 +109,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], Object, Speci
             replica = new AveragedReplica(config.averaging(), services.rounds().partitions(topic),
                     restored == null ? null : restored.getAveraging(),
                     restored == null || restored.getRoundsFrom() == null ? 0 : restored.getRoundsFrom(),
-                    AveragedReplica.HELD_IN_MEMORY);
+                    heldInMemory);
             loop.roundApplied(replica.lastRound());
         }
         OptionalLong committed = services.inputReader().committedOffset(topic, partition);

@@ -151,4 +151,20 @@ class AveragedReplicasTest {
         assertSameState(EXPECTED.get(EXPECTED.size() - 1), restarted.model(), "restarted partition 1");
         assertEquals(EXPECTED.size(), first.versions.size(), "one version per round");
     }
+
+    @Test
+    @DisplayName("with room for only 30 waiting records in memory, the rest are read back from the topic in order: "
+            + "the replicas end as the schedule's last average, bit for bit, with a version per round")
+    void heldRecordsBeyondMemoryAreReadBack() throws Exception {
+        CommittedRounds board = new CommittedRounds(2);
+        PartitionTask first = new PartitionTask(CONFIG, 0, INPUT.get(0), null, 0, board, 30);
+        PartitionTask second = new PartitionTask(CONFIG, 1, INPUT.get(1), null, 0, board, 30);
+        first.feed(RECORDS);
+        settle(board, List.of(first, second));
+        second.feed(RECORDS);
+        settle(board, List.of(first, second));
+        assertSameState(EXPECTED.get(EXPECTED.size() - 1), first.model(), "partition 0");
+        assertSameState(EXPECTED.get(EXPECTED.size() - 1), second.model(), "partition 1");
+        assertEquals(EXPECTED.size(), first.versions.size(), "one version per round");
+    }
 }

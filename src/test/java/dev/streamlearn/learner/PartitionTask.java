@@ -39,6 +39,12 @@ final class PartitionTask {
      */
     PartitionTask(LearnerConfig config, int partition, List<InputRecord> input, byte[] stored, long committed,
                   CommittedRounds board) throws Exception {
+        this(config, partition, input, stored, committed, board, AveragedReplica.HELD_IN_MEMORY);
+    }
+
+    /** As above, an averaged replica holding at most heldInMemory waiting records in memory. */
+    PartitionTask(LearnerConfig config, int partition, List<InputRecord> input, byte[] stored, long committed,
+                  CommittedRounds board, int heldInMemory) throws Exception {
         this.partition = partition;
         this.input = input;
         File state = Files.createTempDirectory("partition-task").toFile();
@@ -54,7 +60,7 @@ final class PartitionTask {
         }
         TrainingProcessor processor = new TrainingProcessor(config, new LearnerServices(live, () -> null,
                 new ListInputReader(input, stored == null ? OptionalLong.empty() : OptionalLong.of(committed)),
-                board));
+                board), LearnerTopology.MODEL_STORE, true, heldInMemory);
         processor.init(context);
         this.processor = processor;
         next = (int) committed;
