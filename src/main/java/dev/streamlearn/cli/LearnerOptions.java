@@ -1,7 +1,6 @@
 package dev.streamlearn.cli;
 
 import dev.streamlearn.kafka.Topics;
-import dev.streamlearn.learner.DriftResponse;
 import dev.streamlearn.learner.LearnerConfig;
 import dev.streamlearn.learner.Partitioning;
 import dev.streamlearn.model.AveragingSchedule;
@@ -55,11 +54,8 @@ final class LearnerOptions {
     @Mixin
     PredictionOptions prediction;
 
-    @Option(names = "--on-drift", defaultValue = "nothing", paramLabel = "nothing|reset-optimiser|boost-lr:F:STEPS",
-            description = "What to do when the drift detector (Page-Hinkley on the prequential error) signals a "
-                    + "change, besides the concept-drift alert: nothing, reset the optimiser's state, or multiply the "
-                    + "learning rate by F for STEPS steps (default: ${DEFAULT-VALUE}).")
-    String onDrift;
+    @Mixin
+    DriftOptions drift;
 
     @Option(names = "--state-dir", defaultValue = "data/streams",
             description = "Kafka Streams local state (default: ${DEFAULT-VALUE}).")
@@ -82,7 +78,7 @@ final class LearnerOptions {
                 .initFrom(model.initFrom).evaluationInterval(evaluationInterval).checkpointInterval(checkpointInterval)
                 .inputFormat(input.format()).publishInterval(Durations.parse("--publish-every", publishEvery))
                 .predictionTop(predictions ? prediction.top() : 0).partitioning(partitioning)
-                .onDrift(DriftResponse.parse(onDrift));
+                .onDrift(drift.response());
         return (averaging == null ? builder : builder.averaged(averaging)).build();
     }
 }

@@ -44,6 +44,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     InputOptions inputOptions;
 
+    @Mixin
+    DriftOptions drift;
+
     @ArgGroup(exclusive = true)
     Start start;
 
@@ -133,7 +136,8 @@ final class ReplayCommand implements Callable<Integer> {
                         + ": it goes on from its own state, not from this run's start");
             }
             LearnerConfig learnerConfig = LearnerConfig.builder(id, topics, config).initFrom(model.initFrom)
-                    .stopOffset(to).startCheckpoint(startCheckpoint).inputFormat(inputOptions.format()).build();
+                    .stopOffset(to).startCheckpoint(startCheckpoint).inputFormat(inputOptions.format())
+                    .onDrift(drift.response()).build();
             System.err.println("replay " + id + ": " + config.describe() + " on " + input + " offsets [" + from + ", "
                     + to + "), summaries to " + topics.monitor().name());
             try (Learner learner = new Learner(cluster.clientProperties(), learnerConfig,
