@@ -125,8 +125,8 @@ final class LearnCommand implements Callable<Integer> {
                 for (int v = 0; v < variants.size(); v++) {
                     LiveModel live = running.liveModels().get(v);
                     for (int partition : live.partitions()) {
-                        Path file = variantFile(export, variants.get(v).name(),
-                                mode == Partitioning.PER_PARTITION ? partition : -1);
+                        Path file = exportFile(export, variants.get(v).name()
+                                + (mode == Partitioning.PER_PARTITION ? "-p" + partition : ""));
                         Npz.export(live.trainer(partition).orElseThrow().network(), file);
                         System.err.println("weights of " + variants.get(v).name() + " written to " + file);
                     }
@@ -138,7 +138,7 @@ final class LearnCommand implements Callable<Integer> {
                 System.err.println("weights of round " + running.liveModel().averagedRound() + " written to " + export);
             } else if (export != null && mode == Partitioning.PER_PARTITION) {
                 for (int partition : running.liveModel().partitions()) {
-                    Path file = partitionFile(export, partition);
+                    Path file = exportFile(export, "p" + partition);
                     Npz.export(running.liveModel().trainer(partition).orElseThrow().network(), file);
                     System.err.println("weights of partition " + partition + " written to " + file);
                 }
@@ -169,20 +169,15 @@ final class LearnCommand implements Callable<Integer> {
         }
     }
 
-    /** m.npz -> m-lr=0.01.npz (or m-lr=0.01-p3.npz, with a partition >= 0): the export of one variant's model. */
-    static Path variantFile(Path export, String variant, int partition) {
+    /**
+     * m.npz -> m-SUFFIX.npz: the export of one of several models, e.g. {@code p3} (a partition's), {@code lr=0.01} (a
+     * sweep variant's) or {@code lr=0.01-p3}.
+     */
+    static Path exportFile(Path export, String suffix) {
         String name = export.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        String suffix = "-" + variant + (partition < 0 ? "" : "-p" + partition);
-        return export.resolveSibling(dot < 0 ? name + suffix : name.substring(0, dot) + suffix + name.substring(dot));
-    }
-
-    /** m.npz -> m-p3.npz: the export of one partition's model. */
-    static Path partitionFile(Path export, int partition) {
-        String name = export.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String file = dot < 0 ? name + "-p" + partition : name.substring(0, dot) + "-p" + partition + name.substring(dot);
-        return export.resolveSibling(file);
+        return export.resolveSibling(dot < 0 ? name + "-" + suffix
+                : name.substring(0, dot) + "-" + suffix + name.substring(dot));
     }
 
     /** "0" or "p0=120, p1=131": the end offsets a stopping learner waits for. */

@@ -85,7 +85,10 @@ final class ModelOptions {
      * with its values applied last; without a sweep, the one model.
      */
     List<Variant> variants() {
-        List<List<String[]>> combinations = List.of(List.of());
+        if (sweep.isEmpty()) {
+            return List.of(Variant.only(toConfig()));
+        }
+        List<List<Setting>> combinations = List.of(List.of());
         for (String text : sweep) {
             int equals = text.indexOf('=');
             String name = equals < 0 ? text : text.substring(0, equals).trim();
@@ -97,32 +100,32 @@ final class ModelOptions {
                 throw new IllegalArgumentException("--sweep " + text + ": expected " + name + "=V1,V2,... (two values "
                         + "or more)");
             }
-            List<List<String[]>> next = new ArrayList<>();
-            for (List<String[]> combination : combinations) {
+            List<List<Setting>> next = new ArrayList<>();
+            for (List<Setting> combination : combinations) {
                 for (String value : values) {
-                    List<String[]> extended = new ArrayList<>(combination);
-                    extended.add(new String[] {field.flag(), value});
+                    List<Setting> extended = new ArrayList<>(combination);
+                    extended.add(new Setting(field, value));
                     next.add(extended);
                 }
             }
             combinations = next;
         }
-        if (sweep.isEmpty()) {
-            return List.of(Variant.only(toConfig()));
-        }
         List<Variant> variants = new ArrayList<>();
-        for (List<String[]> combination : combinations) {
+        for (List<Setting> combination : combinations) {
             ModelConfig.Builder builder = builder();
             StringBuilder name = new StringBuilder();
-            for (String[] setting : combination) {
-                ModelField field = Arrays.stream(ModelField.values()).filter(f -> f.flag().equals(setting[0]))
-                        .findFirst().orElseThrow();
-                field.apply(builder, setting[1]);
-                name.append(name.length() == 0 ? "" : ",").append(setting[0]).append('=').append(setting[1]);
+            for (Setting setting : combination) {
+                setting.field().apply(builder, setting.value());
+                name.append(name.length() == 0 ? "" : ",").append(setting.field().flag()).append('=')
+                        .append(setting.value());
             }
             variants.add(new Variant(name.toString(), builder.build()));
         }
         return variants;
+    }
+
+    /** One value of a swept field. */
+    private record Setting(ModelField field, String value) {
     }
 
     /** For the commands that train one model: a sweep is refused in one line rather than quietly ignored. */

@@ -156,7 +156,7 @@ final class ReplayCommand implements Callable<Integer> {
                 }
                 for (int v = 0; v < learner.liveModels().size() && export != null; v++) {
                     var trainer = learner.liveModels().get(v).trainer();
-                    Path file = variants.size() > 1 ? LearnCommand.variantFile(export, variants.get(v).name(), -1)
+                    Path file = variants.size() > 1 ? LearnCommand.exportFile(export, variants.get(v).name())
                             : export;
                     if (trainer.isPresent()) {
                         Npz.export(trainer.get().network(), file);

@@ -60,25 +60,61 @@ public record PageHinkley(double delta, double lambda, double alpha, int minInst
     public record Change(double before, double after) {
     }
 
-    /** The state after one more value; {@link #changed} says whether it signals a change. */
-    public State observe(State state, double value) {
-        long count = state.count() + 1;
-        double mean = state.mean() + (value - state.mean()) / count;
-        double cumulative = alpha * state.cumulative() + (value - mean - delta);
-        double recent = count == 1 ? value : state.recent() + RECENT_WEIGHT * (value - state.recent());
-        if (count == 1 || cumulative < state.minimum()) {
-            return new State(count, mean, cumulative, cumulative, mean, recent);
+    /** A test running on one stream, from the start. */
+    public Running start() {
+        return new Running();
+    }
+
+    /**
+     * The test as it runs on one stream, a value at a time: its state is kept in fields, so a value allocates nothing
+     * (it is fed once per training step).
+     */
+    public final class Running {
+        private long count;
+        private double mean;
+        private double cumulative;
+        private double minimum;
+        private double meanAtMinimum;
+        private double recent;
+
+        private Running() {
         }
-        return new State(count, mean, cumulative, state.minimum(), state.meanAtMinimum(), recent);
-    }
 
-    /** Whether a state signals a change. */
-    public boolean changed(State state) {
-        return state.count() >= minInstances && state.cumulative() - state.minimum() > lambda;
-    }
+        /** Takes one more value; true when it signals a change ({@link #change()} then describes it). */
+        public boolean observe(double value) {
+            count++;
+            mean += (value - mean) / count;
+            cumulative = alpha * cumulative + (value - mean - delta);
+            recent = count == 1 ? value : recent + RECENT_WEIGHT * (value - recent);
+            if (count == 1 || cumulative < minimum) {
+                minimum = cumulative;
+                meanAtMinimum = mean;
+            }
+            return count >= minInstances && cumulative - minimum > lambda;
+        }
 
-    /** The change a signalling state describes. */
-    public Change change(State state) {
-        return new Change(state.meanAtMinimum(), state.recent());
+        /** The change the last signal describes. */
+        public Change change() {
+            return new Change(meanAtMinimum, recent);
+        }
+
+        /** Starts afresh, as after a change. */
+        public void reset() {
+            restore(State.START);
+        }
+
+        public State state() {
+            return new State(count, mean, cumulative, minimum, meanAtMinimum, recent);
+        }
+
+        /** Goes on from a saved state. */
+        public void restore(State state) {
+            count = state.count();
+            mean = state.mean();
+            cumulative = state.cumulative();
+            minimum = state.minimum();
+            meanAtMinimum = state.meanAtMinimum();
+            recent = state.recent();
+        }
     }
 }

@@ -47,7 +47,7 @@ final class KafkaRoundBoard implements RoundBoard, AutoCloseable {
     KafkaRoundBoard(Properties clientProperties, Topic<String, RoundContribution> topic, String applicationId) {
         this.clientProperties = clientProperties;
         this.topic = topic;
-        this.keyPrefix = RoundBoard.key(applicationId, 0, 0).substring(0, applicationId.length() + 1);
+        this.keyPrefix = RoundBoard.keyPrefix(applicationId);
     }
 
     @Override

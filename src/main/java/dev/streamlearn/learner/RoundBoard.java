@@ -29,7 +29,12 @@ public interface RoundBoard {
 
     /** The key of a contribution on the rounds topic: {@code application/round/partition}. */
     static String key(String applicationId, long round, int partition) {
-        return applicationId + "/" + round + "/" + partition;
+        return keyPrefix(applicationId) + round + "/" + partition;
+    }
+
+    /** The start of every key of a learner's contributions, {@code application/}. */
+    static String keyPrefix(String applicationId) {
+        return applicationId + "/";
     }
 
     /** The partitions of the training topic: the replicas of each round. */

@@ -55,7 +55,7 @@ final class TrainingLoop {
     /** With averaged partitioning, the last round the model took part in, reported in every summary; else null. */
     private AveragingRound averaging;
     private final DriftResponse onDrift;
-    private PageHinkley.State drift = PageHinkley.State.START;
+    private final PageHinkley.Running drift = DRIFT_TEST.start();
     /** A drift signalled in the open window, reported by its summary; null when none was. */
     private DriftDetection pendingDrift;
 
@@ -174,11 +174,10 @@ final class TrainingLoop {
      * step changed) and starts the detector afresh.
      */
     private void watchForDrift(double error, long step) {
-        drift = DRIFT_TEST.observe(drift, error);
-        if (!DRIFT_TEST.changed(drift)) {
+        if (!drift.observe(error)) {
             return;
         }
-        PageHinkley.Change change = DRIFT_TEST.change(drift);
+        PageHinkley.Change change = drift.change();
         switch (onDrift.kind()) {
             case NOTHING -> { }
             case RESET_OPTIMISER -> trainer.resetOptimiser();
@@ -186,7 +185,7 @@ final class TrainingLoop {
         }
         pendingDrift = DriftDetection.newBuilder().setStep(step).setErrorBefore(change.before())
                 .setErrorAfter(change.after()).setAction(onDrift.text()).build();
-        drift = PageHinkley.State.START;
+        drift.reset();
     }
 
     /** One record refused before it reached the model: counted, and it may close a window or be due a snapshot. */
@@ -313,9 +312,10 @@ final class TrainingLoop {
                 .setUnitGradientAbs(units).setGradientMeanAbs(doubles(window.gradientMeanAbs()))
                 .setRegression(regressionState(window.regression()))
                 .build();
-        DriftState driftState = DriftState.newBuilder().setCount(drift.count()).setMean(drift.mean())
-                .setCumulative(drift.cumulative()).setMinimum(drift.minimum()).setMeanAtMinimum(drift.meanAtMinimum())
-                .setRecent(drift.recent()).setPending(pendingDrift)
+        PageHinkley.State detector = drift.state();
+        DriftState driftState = DriftState.newBuilder().setCount(detector.count()).setMean(detector.mean())
+                .setCumulative(detector.cumulative()).setMinimum(detector.minimum())
+                .setMeanAtMinimum(detector.meanAtMinimum()).setRecent(detector.recent()).setPending(pendingDrift)
                 .setBoostFactor(trainer.boostFactor()).setBoostUntil(trainer.boostUntil()).build();
         return LearnerState.newBuilder().setRejectedRecords(rejected).setSkippedUpdates(skipped)
                 .setUnlabelledRecords(unlabelled)
@@ -347,8 +347,8 @@ final class TrainingLoop {
         diagnosis = Diagnosis.restore(state.getDiagnosis());
         DriftState saved = state.getDrift();
         if (saved != null) {
-            drift = new PageHinkley.State(saved.getCount(), saved.getMean(), saved.getCumulative(), saved.getMinimum(),
-                    saved.getMeanAtMinimum(), saved.getRecent());
+            drift.restore(new PageHinkley.State(saved.getCount(), saved.getMean(), saved.getCumulative(),
+                    saved.getMinimum(), saved.getMeanAtMinimum(), saved.getRecent()));
             pendingDrift = saved.getPending();
             trainer.restoreBoost(saved.getBoostFactor(), saved.getBoostUntil());
         }

@@ -19,12 +19,11 @@ class PageHinkleyTest {
     /** The indices of the values that signalled a change, the test starting afresh after each. */
     private static List<Integer> signals(int count, IntToDoubleFunction value) {
         List<Integer> signals = new ArrayList<>();
-        PageHinkley.State state = PageHinkley.State.START;
+        PageHinkley.Running test = TEST.start();
         for (int t = 0; t < count; t++) {
-            state = TEST.observe(state, value.applyAsDouble(t));
-            if (TEST.changed(state)) {
+            if (test.observe(value.applyAsDouble(t))) {
                 signals.add(t);
-                state = PageHinkley.State.START;
+                test.reset();
             }
         }
         return signals;
@@ -35,11 +34,11 @@ class PageHinkleyTest {
             + "the 109 ones after")
     void stepChange() {
         assertEquals(List.of(608), signals(1_000, t -> t < 500 ? 0 : 1));
-        PageHinkley.State state = PageHinkley.State.START;
+        PageHinkley.Running test = TEST.start();
         for (int t = 0; t <= 608; t++) {
-            state = TEST.observe(state, t < 500 ? 0 : 1);
+            test.observe(t < 500 ? 0 : 1);
         }
-        PageHinkley.Change change = TEST.change(state);
+        PageHinkley.Change change = test.change();
         assertEquals(0.0, change.before(), 1e-12);
         assertEquals(1 - Math.pow(31.0 / 32, 109), change.after(), 1e-12);
     }
