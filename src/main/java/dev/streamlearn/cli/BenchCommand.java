@@ -391,7 +391,7 @@ final class BenchCommand implements Callable<Integer> {
             learner.start();
             learner.awaitCommitted(admin, admin.endOffset(topics.train().name()), new CountDownLatch(1));
         }
-        monitor.awaitStep(to, Duration.ofSeconds(10));
+        monitor.awaitStep(to, 1, Duration.ofSeconds(10));
         monitor.close();
         return new LearnerRates(rate(first.get(), last.get()), rate(firstEpochStart.get(), firstEpochEnd.get()));
     }

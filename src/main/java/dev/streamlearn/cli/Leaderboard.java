@@ -1,5 +1,8 @@
 package dev.streamlearn.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.streamlearn.avro.RegressionSummary;
+import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.diagnosis.Catalogue;
 import dev.streamlearn.learner.LiveModel;
 import dev.streamlearn.learner.TestSet;
@@ -12,48 +15,85 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What a sweep left, a row per variant (and partition), best first: the steps, the prequential accuracy (MAE and
- * RMSE for numbers) and loss moving average since the first step, the held-out accuracy when there is a test split,
- * the updates skipped and the active alerts. Printed by {@code learn --sweep} when it stops.
+ * What a sweep left, a row per variant (and partition), best first: the steps; the prequential figures of the last
+ * summary's window and since the first step (accuracy for classes, MAE and RMSE for numbers) and the loss moving
+ * average; the held-out figures when there is a test split; the updates skipped and the active alerts. Printed by
+ * {@code learn --sweep} and {@code run --sweep} when they stop, and part of their JSON report.
  */
 record Leaderboard(List<Row> rows) {
 
-    record Row(String variant, int partition, long steps, Double accuracy, Double mae, Double rmse, double lossEma,
-               Double testAccuracy, long skipped, List<String> alerts) {
+    /** One model's figures; those that do not apply to its head, or that were not measured, are null. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Row(String variant, int partition, long steps, Double windowLoss, Double windowAccuracy, Double windowMae,
+               Double windowRmse, Double accuracy, Double mae, Double rmse, double lossEma, Double testAccuracy,
+               Double testMae, Double testRmse, long skipped, List<String> alerts) {
+
+        /** Classes by cumulative accuracy, higher first; numbers by cumulative MAE, lower first. */
+        double badness() {
+            return accuracy != null ? -accuracy : mae;
+        }
     }
 
-    /** The rows of the variants this instance trained, each variant judged on the test split when it is not empty. */
+    /** The rows of the variants this instance trained, each judged on the test split when it is not empty. */
     static Leaderboard of(List<Variant> variants, List<LiveModel> live, TestSet test) {
         List<Row> rows = new ArrayList<>();
         for (int v = 0; v < variants.size(); v++) {
             LiveModel model = live.get(v);
             for (int partition : model.partitions()) {
-                OnlineTrainer trainer = model.trainer(partition).orElseThrow();
-                RunReport.Prequential prequential = RunReport.Prequential.of(trainer);
-                Double testAccuracy = test == null || test.size() == 0 || prequential.accuracy() == null ? null
-                        : new BatchEvaluator(trainer.network(), 1000).accuracy(test.inputs(), test.labels());
-                LiveModel.Progress progress = model.progress(partition).orElseThrow();
-                rows.add(new Row(variants.get(v).name(), partition, trainer.updates(), prequential.accuracy(),
-                        prequential.mae(), prequential.rmse(), trainer.window().lossEma(), testAccuracy,
-                        progress.skipped(), progress.activeAlerts().stream().map(Catalogue::withSeverity).toList()));
+                rows.add(row(variants.get(v).name(), partition, model.trainer(partition).orElseThrow(),
+                        model.progress(partition).orElseThrow(), test));
             }
         }
-        rows.sort(Comparator.comparingDouble((Row row) -> row.accuracy() != null ? -row.accuracy() : row.mae()));
+        rows.sort(Comparator.comparingDouble(Row::badness));
         return new Leaderboard(rows);
     }
 
+    private static Row row(String variant, int partition, OnlineTrainer trainer, LiveModel.Progress progress,
+                           TestSet test) {
+        RunReport.Prequential prequential = RunReport.Prequential.of(trainer);
+        boolean numeric = prequential.accuracy() == null;
+        TrainingSummary last = progress.lastSummary();
+        RegressionSummary lastErrors = last == null ? null : last.getRegression();
+        Double testAccuracy = null;
+        Double testMae = null;
+        Double testRmse = null;
+        if (test != null && test.size() > 0) {
+            BatchEvaluator evaluator = new BatchEvaluator(trainer.network(), 1000);
+            if (!numeric) {
+                testAccuracy = evaluator.accuracy(test.inputs(), test.labels());
+            } else if (test.targets() != null) {
+                BatchEvaluator.Errors errors = evaluator.errors(test.inputs(), test.targets());
+                testMae = errors.mae();
+                testRmse = errors.rmse();
+            }
+        }
+        return new Row(variant, partition, trainer.updates(), last == null ? null : last.getLossMean(),
+                last == null || numeric ? null : last.getAccuracyWindow(),
+                lastErrors == null ? null : lastErrors.getMaeWindow(),
+                lastErrors == null ? null : lastErrors.getRmseWindow(), prequential.accuracy(), prequential.mae(),
+                prequential.rmse(), trainer.window().lossEma(), testAccuracy, testMae, testRmse, progress.skipped(),
+                progress.activeAlerts().stream().map(Catalogue::withSeverity).toList());
+    }
+
     String text() {
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%n== leaderboard (best first) ==%n"
-                + "%-36s %9s %9s %9s %9s %9s %8s  %s%n", "variant", "partition", "steps", "accuracy", "loss EMA",
-                "test", "skipped", "alerts"));
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%n== leaderboard (best first; window = "
+                + "the last summary's) ==%n%-36s %9s %9s %17s %17s %9s %17s %8s  %s%n", "variant", "partition", "steps",
+                "window", "cumulative", "loss EMA", "test", "skipped", "alerts"));
         for (Row row : rows) {
-            text.append(String.format(Locale.ROOT, "%-36s %9d %,9d %9s %9.4f %9s %8d  %s%n", row.variant(),
-                    row.partition(), row.steps(), row.accuracy() != null
-                            ? String.format(Locale.ROOT, "%.4f", row.accuracy())
-                            : String.format(Locale.ROOT, "MAE %.3f", row.mae()), row.lossEma(),
-                    row.testAccuracy() == null ? "-" : String.format(Locale.ROOT, "%.4f", row.testAccuracy()),
-                    row.skipped(), row.alerts().isEmpty() ? "none" : String.join(", ", row.alerts())));
+            text.append(String.format(Locale.ROOT, "%-36s %9d %,9d %17s %17s %9.4f %17s %8d  %s%n", row.variant(),
+                    row.partition(), row.steps(), figures(row.windowAccuracy(), row.windowMae(), row.windowRmse()),
+                    figures(row.accuracy(), row.mae(), row.rmse()), row.lossEma(),
+                    figures(row.testAccuracy(), row.testMae(), row.testRmse()), row.skipped(),
+                    row.alerts().isEmpty() ? "none" : String.join(", ", row.alerts())));
         }
         return text.toString();
+    }
+
+    /** "acc 0.9012", "MAE 0.31 RMSE 0.42", or "-" when not measured. */
+    private static String figures(Double accuracy, Double mae, Double rmse) {
+        if (accuracy != null) {
+            return String.format(Locale.ROOT, "acc %.4f", accuracy);
+        }
+        return mae == null ? "-" : String.format(Locale.ROOT, "MAE %.3g RMSE %.3g", mae, rmse);
     }
 }

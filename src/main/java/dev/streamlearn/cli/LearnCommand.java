@@ -14,6 +14,7 @@ import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,7 +55,7 @@ final class LearnCommand implements Callable<Integer> {
 
     @Option(names = "--report", paramLabel = "FILE.json",
             description = "When stopping, write what was trained, unlabelled and dead-lettered, the prequential "
-                    + "accuracy (or MAE and RMSE) and the active alerts as JSON.")
+                    + "accuracy (or MAE and RMSE) and the active alerts as JSON; with --sweep, each variant's in a leaderboard.")
     Path report;
 
     /** How long no new round must be applied before a stopping averaged learner takes its model as final. */
@@ -72,10 +73,9 @@ final class LearnCommand implements Callable<Integer> {
                 averageEvery == null ? null : new AveragingSchedule(averageEvery));
         List<Variant> variants = model.variants();
         boolean sweep = variants.size() > 1;
-        if (sweep && (mode == Partitioning.AVERAGED || report != null)) {
-            throw new IllegalArgumentException("--sweep trains several models; it does not go with "
-                    + (report != null ? "--report (each variant's summaries are on the monitor topic)"
-                    : "--partitioning averaged"));
+        if (sweep && mode == Partitioning.AVERAGED) {
+            throw new IllegalArgumentException("--sweep trains several models; it does not go with --partitioning "
+                    + "averaged");
         }
         if (mode != Partitioning.SINGLE && report != null) {
             throw new IllegalArgumentException("--report describes a learner holding one model; with --partitioning "
@@ -116,9 +116,9 @@ final class LearnCommand implements Callable<Integer> {
                 System.err.println("learner failed: " + running.failureMessage());
                 return 1;
             }
-            if (sweep) {
-                TestSet test = TestSet.read(cluster.clientProperties(), config.topics().test(), config.model(),
-                        config.inputFormat(), Duration.ofMinutes(2));
+            TestSet test = sweep ? TestSet.read(cluster.clientProperties(), config.topics().test(), config.model(),
+                    config.inputFormat(), Duration.ofMinutes(2)) : null;
+            if (sweep && report == null) {
                 System.err.print(Leaderboard.of(variants, running.liveModels(), test).text());
             }
             if (export != null && sweep) {
@@ -142,28 +142,25 @@ final class LearnCommand implements Callable<Integer> {
                     Npz.export(running.liveModel().trainer(partition).orElseThrow().network(), file);
                     System.err.println("weights of partition " + partition + " written to " + file);
                 }
-            } else if (export != null || report != null) {
+            } else if (export != null) {
                 OnlineTrainer trainer = running.liveModel().trainer().orElseThrow(
                         () -> new IllegalStateException("the learner never started a model"));
-                if (export != null) {
-                    Npz.export(trainer.network(), export);
-                    System.err.println("weights written to " + export);
+                Npz.export(trainer.network(), export);
+                System.err.println("weights written to " + export);
+            }
+            if (report != null) {
+                double seconds = (System.nanoTime() - start) / 1e9;
+                List<String> alerts = new ArrayList<>();
+                for (int v = 0; v < variants.size(); v++) {
+                    String variant = sweep ? variants.get(v).name() + ": " : "";
+                    running.liveModels().get(v).progress().ifPresent(progress -> progress.activeAlerts()
+                            .forEach(alert -> alerts.add(variant + Catalogue.withSeverity(alert))));
                 }
-                if (report != null) {
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    LiveModel.Progress progress = running.liveModel().progress().orElseThrow();
-                    RunReport.Prequential prequential = RunReport.Prequential.of(trainer);
-                    List<String> alerts = progress.activeAlerts().stream().map(Catalogue::withSeverity).toList();
-                    RunReport result = new RunReport("learn", config.applicationId(), config.applicationId(),
-                            trainer.config().name(), trainer.config().describe(), trainer.updates(),
-                            progress.unlabelled(), progress.rejected() + progress.skipped(), seconds,
-                            trainer.updates() / seconds, prequential.accuracy(), prequential.mae(),
-                            prequential.rmse(), null, 0, null, alerts, config.topics().prefix(),
-                            cluster.bootstrapServers());
-                    result.write(report);
-                    System.err.print(result.text());
-                    System.err.println("report written to " + report);
-                }
+                RunReport result = RunReport.of("learn", config.applicationId(), config, variants,
+                        running.liveModels(), test, seconds, null, alerts, cluster.bootstrapServers());
+                result.write(report);
+                System.err.print(result.text());
+                System.err.println("report written to " + report);
             }
             return 0;
         }

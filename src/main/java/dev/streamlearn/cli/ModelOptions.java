@@ -128,10 +128,10 @@ final class ModelOptions {
     private record Setting(ModelField field, String value) {
     }
 
-    /** For the commands that train one model: a sweep is refused in one line rather than quietly ignored. */
+    /** For bench, which measures one model: a sweep is refused in one line rather than quietly ignored. */
     void requireNoSweep(String command) {
         if (!sweep.isEmpty()) {
-            throw new IllegalArgumentException("--sweep: " + command + " trains one model; learn trains a sweep");
+            throw new IllegalArgumentException("--sweep: " + command + " trains one model; learn, run and replay train a sweep");
         }
     }
 

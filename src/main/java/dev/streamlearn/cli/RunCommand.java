@@ -1,7 +1,6 @@
 package dev.streamlearn.cli;
 
 import dev.streamlearn.avro.Sample;
-import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.avro.Features;
 import dev.streamlearn.data.FeatureTable;
 import dev.streamlearn.data.Mnist;
@@ -14,6 +13,7 @@ import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.learner.Learner;
 import dev.streamlearn.learner.LearnerConfig;
 import dev.streamlearn.learner.TestSet;
+import dev.streamlearn.learner.Variant;
 import dev.streamlearn.model.BatchEvaluator;
 import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
@@ -29,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,7 +36,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -84,7 +82,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        model.requireNoSweep("run");
+        List<Variant> variants = model.variants();
+        boolean sweep = variants.size() > 1;
         if (kafka.printedConfig()) {
             return 0;
         }
@@ -124,13 +123,13 @@ final class RunCommand implements Callable<Integer> {
 
             DashboardServer dashboard = startDashboard();
             AtomicLong monitorRecords = new AtomicLong();
-            AtomicReference<TrainingSummary> lastSummary = new AtomicReference<>();
             Set<String> alerts = new LinkedHashSet<>();
             SummaryTail monitor = SummaryTail.follow(cluster.clientProperties(), topics.monitor(), summary -> {
                 long count = monitorRecords.incrementAndGet();
-                lastSummary.set(summary);
+                String learnerId = summary.getApplicationId().toString();
+                String variant = sweep ? learnerId.substring(config.applicationId().length() + 1) + ": " : "";
                 synchronized (alerts) {
-                    alerts.addAll(summary.getAlerts());
+                    summary.getAlerts().forEach(alert -> alerts.add(variant + Catalogue.withSeverity(alert)));
                 }
                 if (printEvery > 0 && count % printEvery == 0) {
                     System.err.println(SummaryFormat.LINE.format(summary));
@@ -140,16 +139,18 @@ final class RunCommand implements Callable<Integer> {
                 }
             });
 
-            Learner running = new Learner(cluster.clientProperties(), config, learner.stateDir);
+            Learner running = new Learner(cluster.clientProperties(), config, variants, learner.stateDir);
             long start = System.nanoTime();
             running.start();
-            System.err.println("learner " + config.applicationId() + ": " + config.model().describe());
+            System.err.println("learner " + config.applicationId() + ": " + config.model().describe()
+                    + (sweep ? ", " + variants.size() + " variants: " + variants.stream().map(Variant::name).toList()
+                    : ""));
             boolean finished = running.awaitCommitted(admin, endOffset, interrupted);
             double seconds = (System.nanoTime() - start) / 1e9;
             running.close();
             if (finished) {
                 long lastSummaryStep = trainSamples / config.summaryInterval() * config.summaryInterval();
-                monitor.awaitStep(lastSummaryStep, Duration.ofSeconds(30));
+                monitor.awaitStep(lastSummaryStep, variants.size(), Duration.ofSeconds(30));
             }
             monitor.close();
             if (dashboard != null) {
@@ -164,38 +165,26 @@ final class RunCommand implements Callable<Integer> {
                         + topics.prefix() + ")");
                 return 130;
             }
-            OnlineTrainer trainer = running.liveModel().trainer().orElseThrow();
-            Double testAccuracy = null;
-            long testSamples = 0;
-            if (stream == null) {
-                TestSet testSet = TestSet.read(cluster.clientProperties(), topics.test(), config.model(),
-                        config.inputFormat(), Duration.ofMinutes(2));
-                testAccuracy = new BatchEvaluator(trainer.network(), 1000).accuracy(testSet.inputs(),
-                        testSet.labels());
-                testSamples = testSet.size();
-            }
+            TestSet testSet = stream == null ? TestSet.read(cluster.clientProperties(), topics.test(), config.model(),
+                    config.inputFormat(), Duration.ofMinutes(2)) : null;
             List<String> alertList;
             synchronized (alerts) {
-                alertList = new ArrayList<>();
-                for (String alert : alerts) {
-                    alertList.add(Catalogue.withSeverity(alert));
-                }
+                alertList = List.copyOf(alerts);
             }
-            LiveModel.Progress progress = running.liveModel().progress().orElseThrow();
-            RunReport.Prequential prequential = RunReport.Prequential.of(trainer);
-            RunReport result = new RunReport("run", runId, config.applicationId(), config.model().name(),
-                    config.model().describe(), trainer.updates(), progress.unlabelled(),
-                    progress.rejected() + progress.skipped(), seconds, trainer.updates() / seconds,
-                    prequential.accuracy(), prequential.mae(), prequential.rmse(), testAccuracy, testSamples,
-                    monitorRecords.get(), alertList, topics.prefix(), cluster.bootstrapServers());
+            RunReport result = RunReport.of("run", runId, config, variants, running.liveModels(), testSet, seconds,
+                    monitorRecords.get(), alertList, cluster.bootstrapServers());
             System.out.print(result.text());
             if (report != null) {
                 result.write(report);
                 System.out.println("report written to " + report);
             }
             if (export != null) {
-                Npz.export(trainer.network(), export);
-                System.out.println("weights written to " + export + " (config in " + Npz.configPathFor(export) + ")");
+                for (int v = 0; v < variants.size(); v++) {
+                    Path file = sweep ? LearnCommand.exportFile(export, variants.get(v).name()) : export;
+                    Npz.export(running.liveModels().get(v).trainer().orElseThrow().network(), file);
+                    System.out.println("weights" + (sweep ? " of " + variants.get(v).name() : "") + " written to "
+                            + file + " (config in " + Npz.configPathFor(file) + ")");
+                }
             }
             return 0;
         }

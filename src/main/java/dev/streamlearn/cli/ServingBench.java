@@ -178,7 +178,7 @@ final class ServingBench {
         try (SummaryTail tail = SummaryTail.follow(cluster.clientProperties(), topics.monitor(), summaries::add);
              ModelFollower follower = new ModelFollower(cluster.clientProperties(), topics.models(), null, -1, 1);
              PredictionServer server = PredictionServer.start(new InetSocketAddress("127.0.0.1", 0), follower)) {
-            if (!tail.awaitStep(train.count(), Duration.ofMinutes(3))) {
+            if (!tail.awaitStep(train.count(), 1, Duration.ofMinutes(3))) {
                 throw new IllegalStateException("the learner did not train an epoch within 3 minutes: "
                         + Files.readString(work.resolve("learner.log")));
             }

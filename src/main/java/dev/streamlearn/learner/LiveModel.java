@@ -1,5 +1,6 @@
 package dev.streamlearn.learner;
 
+import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.OnlineTrainer;
 import java.util.List;
@@ -37,8 +38,11 @@ public final class LiveModel {
      * @param skipped updates not applied because they were not finite (dead letters too)
      * @param unlabelled records with no target: counted, not trained
      * @param activeAlerts the rules whose alerts are raised, in rule order
+     * @param lastSummary the newest summary this process made (its window's loss, accuracy or errors), null before
+     *                    the first
      */
-    public record Progress(long rejected, long skipped, long unlabelled, List<String> activeAlerts) {
+    public record Progress(long rejected, long skipped, long unlabelled, List<String> activeAlerts,
+                           TrainingSummary lastSummary) {
     }
 
     void publish(int partition, OnlineTrainer current, Supplier<Progress> currentProgress) {

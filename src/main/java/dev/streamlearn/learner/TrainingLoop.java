@@ -58,6 +58,8 @@ final class TrainingLoop {
     private final PageHinkley.Running drift = DRIFT_TEST.start();
     /** A drift signalled in the open window, reported by its summary; null when none was. */
     private DriftDetection pendingDrift;
+    /** The newest summary made here, for the leaderboard's window figures; not state: a restored loop has none. */
+    private TrainingSummary lastSummary;
 
     /**
      * How often each periodic output is made.
@@ -248,6 +250,7 @@ final class TrainingLoop {
         trainer.window().reset();
         windowOpen = false;
         unappliedRun = 0;
+        lastSummary = summary;
         return summary;
     }
 
@@ -289,7 +292,7 @@ final class TrainingLoop {
     }
 
     LiveModel.Progress progress() {
-        return new LiveModel.Progress(rejected, skipped, unlabelled, diagnosis.activeRules());
+        return new LiveModel.Progress(rejected, skipped, unlabelled, diagnosis.activeRules(), lastSummary);
     }
 
     /** Everything besides the model that the loop's next outputs depend on. */

@@ -3,12 +3,14 @@ package dev.streamlearn.monitor;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.kafka.Topic;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 
 /**
  * Follows a monitor topic from its beginning on a thread of its own, handing each committed summary to a callback,
- * and lets the caller wait until a given step has been seen: the one way {@code run}, {@code bench} and the
+ * and lets the caller wait until its models have reached a given step: the one way {@code run}, {@code bench} and the
  * integration tests read a learner's summaries while it trains.
  */
 public final class SummaryTail implements AutoCloseable {
@@ -16,6 +18,8 @@ public final class SummaryTail implements AutoCloseable {
     private final Thread thread;
     private final Object seen = new Object();
     private long lastStep;
+    /** The last step of each model seen, by learner id and partition. */
+    private final Map<String, Long> lastStepOf = new HashMap<>();
     private volatile RuntimeException failure;
 
     private SummaryTail(SummaryConsumer consumer, Consumer<TrainingSummary> onSummary, String threadName) {
@@ -26,6 +30,8 @@ public final class SummaryTail implements AutoCloseable {
                     onSummary.accept(summary);
                     synchronized (seen) {
                         lastStep = Math.max(lastStep, summary.getLastStep());
+                        lastStepOf.merge(summary.getApplicationId() + "#" + summary.getInputPartition(),
+                                summary.getLastStep(), Math::max);
                         seen.notifyAll();
                     }
                 });
@@ -48,14 +54,15 @@ public final class SummaryTail implements AutoCloseable {
     }
 
     /**
-     * Waits until a summary whose last step is at least step has been handed to the callback.
+     * Waits until summaries of as many models (a learner id and partition each: the variants of a sweep, the partitions
+     * of a per-partition learner) have reached step, each of them handed to the callback.
      *
-     * @return whether it was, before the timeout
+     * @return whether they had, before the timeout
      */
-    public boolean awaitStep(long step, Duration timeout) throws InterruptedException {
+    public boolean awaitStep(long step, int models, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (seen) {
-            while (lastStep < step) {
+            while (lastStepOf.values().stream().filter(last -> last >= step).count() < models) {
                 if (failure != null) {
                     throw new IllegalStateException("reading summaries failed: " + failure.getMessage(), failure);
                 }

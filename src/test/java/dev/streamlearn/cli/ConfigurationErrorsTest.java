@@ -239,8 +239,8 @@ class ConfigurationErrorsTest {
     }
 
     @Test
-    @DisplayName("--sweep: an unknown field, a single value, a bad value, sweeps on commands that train one model, and "
-            + "with averaging or a report: one line and exit 2")
+    @DisplayName("--sweep: an unknown field, a single value, a bad value, a sweep on bench (which measures one model), "
+            + "from a checkpoint, and with averaging: one line and exit 2")
     void sweeps() {
         Outcome unknown = run(Map.of(), "learn", "--sweep", "speed=1,2", "--print-config");
         assertEquals(2, unknown.exitCode());
@@ -251,14 +251,15 @@ class ConfigurationErrorsTest {
         Outcome bad = run(Map.of(), "learn", "--sweep", "lr=0.1,fast", "--print-config");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains("fast"), bad.err());
-        Outcome onRun = run(Map.of(), "run", "--sweep", "lr=0.1,0.01", "--print-config");
+        Outcome onBench = run(Map.of(), "bench", "--sweep", "lr=0.1,0.01");
         Outcome replayCheckpoint = run(Map.of(), "replay", "--sweep", "lr=0.1,0.01", "--from-checkpoint", "latest",
                 "--bootstrap-servers", "127.0.0.1:1");
         assertEquals(2, replayCheckpoint.exitCode());
         assertTrue(replayCheckpoint.err().contains("--sweep replays fresh variants from an offset or a time"),
                 replayCheckpoint.err());
-        assertEquals(2, onRun.exitCode());
-        assertTrue(onRun.err().contains("--sweep: run trains one model; learn trains a sweep"), onRun.err());
+        assertEquals(2, onBench.exitCode());
+        assertTrue(onBench.err().contains("--sweep: bench trains one model; learn, run and replay train a sweep"),
+                onBench.err());
         Outcome averaged = run(Map.of(), "learn", "--sweep", "lr=0.1,0.01", "--partitioning", "averaged",
                 "--average-every", "100", "--print-config");
         assertEquals(2, averaged.exitCode());

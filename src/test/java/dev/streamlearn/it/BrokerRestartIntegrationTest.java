@@ -76,7 +76,7 @@ class BrokerRestartIntegrationTest {
                 steps.add(summary.getLastStep());
             }
         })) {
-            monitor.awaitStep(4000, Duration.ofSeconds(30));
+            monitor.awaitStep(4000, 1, Duration.ofSeconds(30));
         }
         broker.close();
         List<Long> expected = new ArrayList<>();

@@ -69,7 +69,7 @@ final class EndToEndScenario {
                         () -> "learner stopped early: " + learner.failure());
                 trainer = learner.liveModel().trainer().orElseThrow();
             }
-            monitor.awaitStep(TRAIN_SAMPLES, Duration.ofSeconds(30));
+            monitor.awaitStep(TRAIN_SAMPLES, 1, Duration.ofSeconds(30));
             monitor.close();
 
             assertEquals(TRAIN_SAMPLES, trainer.updates());

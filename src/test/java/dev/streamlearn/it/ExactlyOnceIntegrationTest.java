@@ -382,7 +382,7 @@ class ExactlyOnceIntegrationTest {
 
         /** Waits (up to 30 s) for the summary of the given step; returns a copy of the counts. */
         Map<Long, Integer> awaitStep(long step) throws InterruptedException {
-            tail.awaitStep(step, Duration.ofSeconds(30));
+            tail.awaitStep(step, 1, Duration.ofSeconds(30));
             synchronized (counts) {
                 return new LinkedHashMap<>(counts);
             }

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.cli.StreamlearnCommand;
 import dev.streamlearn.data.Mnist;
 import dev.streamlearn.kafka.PartitionReader;
 import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.model.BatchEvaluator;
 import dev.streamlearn.model.FloatTensor;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.Npz;
@@ -33,7 +36,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code learn --sweep} as a child process on a real broker, SIGKILLed mid-run and restarted. */
+/**
+ * Sweeps on a real broker: {@code learn --sweep} as a child process SIGKILLed mid-run and restarted, and {@code run
+ * --sweep} with its report.
+ */
 class SweepIntegrationTest {
     private static final int SAMPLES = 20_000;
     private static final List<String> RATES = List.of("0.05", "0.01");
@@ -73,7 +79,7 @@ class SweepIntegrationTest {
                 Process second = learner(broker);
                 assertTrue(second.waitFor(5, TimeUnit.MINUTES), "the restarted learner did not finish");
                 assertEquals(0, second.exitValue(), () -> read(work.resolve("learner.log")));
-                assertTrue(tail.awaitStep(SAMPLES, Duration.ofSeconds(30)));
+                assertTrue(tail.awaitStep(SAMPLES, RATES.size() * OPTIMISERS.size(), Duration.ofSeconds(30)));
             }
             List<Sample> samples = new ArrayList<>();
             PartitionReader.read(broker.client(), topics.train().name(), 0, new ByteArrayDeserializer(),
@@ -102,6 +108,54 @@ class SweepIntegrationTest {
                 }
             }
             assertEquals(4, stepsOf.size(), "summaries of four variants: " + stepsOf.keySet());
+        }
+    }
+
+    @Test
+    @DisplayName("run --sweep: each variant exported bitwise as trained alone on the same records, and the report's "
+            + "leaderboard holds every variant's steps, prequential and held-out accuracy, best first")
+    void runSweepReportsALeaderboard() throws Exception {
+        int samples = 3_000;
+        Mnist train = EndToEndScenario.mnist(Mnist.Split.TRAIN);
+        Mnist test = EndToEndScenario.mnist(Mnist.Split.TEST);
+        Path report = work.resolve("report.json");
+        try (Broker broker = new Broker(work.resolve("kafka"))) {
+            String[] args = {"run", "--bootstrap-servers", broker.bootstrapServers(), "--model", "M2", "--sweep",
+                    "lr=" + String.join(",", RATES), "--train-samples", String.valueOf(samples), "--http", "off",
+                    "--print-every", "0", "--state-dir", work.resolve("streams").toString(), "--report",
+                    report.toString(), "--export", work.resolve("run.npz").toString()};
+            assertEquals(0, StreamlearnCommand.commandLine(args).execute(args));
+        }
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertEquals(samples, json.get("trainSamples").asLong());
+        assertEquals(test.count(), json.get("testSamples").asLong());
+        JsonNode rows = json.get("leaderboard");
+        assertEquals(RATES.size(), rows.size(), rows::toString);
+        double previous = Double.POSITIVE_INFINITY;
+        for (JsonNode row : rows) {
+            String name = row.get("variant").asText();
+            OnlineTrainer alone = new OnlineTrainer(ModelConfig.preset("M2")
+                    .learningRate(Double.parseDouble(name.substring("lr=".length()))).build());
+            byte[] image = new byte[train.pixelsPerImage()];
+            for (int i = 0; i < samples; i++) {
+                System.arraycopy(train.pixels(), i * image.length, image, 0, image.length);
+                alone.step(image, train.labels()[i]);
+            }
+            OnlineTrainer exported = new OnlineTrainer(alone.config());
+            Npz.load(exported.network(), work.resolve("run-" + name + ".npz"));
+            List<FloatTensor> expected = alone.network().parameters();
+            for (int t = 0; t < expected.size(); t++) {
+                assertArrayEquals(expected.get(t).toArray(), exported.network().parameters().get(t).toArray(),
+                        name + ", tensor " + t);
+            }
+            assertEquals(samples, row.get("steps").asLong(), name);
+            double accuracy = row.get("accuracy").asDouble();
+            assertEquals(alone.window().cumulativeAccuracy(), accuracy, 1e-12, name + ": prequential accuracy");
+            assertEquals(new BatchEvaluator(alone.network(), 1000).accuracy(test.pixels(), test.labels()),
+                    row.get("testAccuracy").asDouble(), 1e-12, name + ": held-out accuracy");
+            assertTrue(row.get("windowAccuracy").asDouble() > 0, name + ": the last window's accuracy");
+            assertTrue(accuracy <= previous, "best first: " + rows);
+            previous = accuracy;
         }
     }
 
