@@ -24,7 +24,8 @@ public record PageHinkley(double delta, double lambda, double alpha, int minInst
      * and 90 (M4) samples, once, and three stationary epochs signal nothing. River's defaults (0.005, 50, fading
      * 1e-4) signalled 3 to 8 changes in the stationary epochs (the error of a model still learning wanders by more
      * than that over stretches of harder samples), and with fading 1e-3 M4 relearned the permuted labels before the
-     * deviation reached the threshold.
+     * deviation reached the threshold. Numeric heads feed it their {@link ScaledError}, on the same [0, 1] scale, with
+     * the same parameters (what that detects is in the README).
      */
     public static final PageHinkley DEFAULT = new PageHinkley(0.05, 75, 0.995, 30);
 

@@ -12,6 +12,7 @@ import dev.streamlearn.avro.WindowState;
 import dev.streamlearn.diagnosis.Catalogue;
 import dev.streamlearn.diagnosis.Diagnosis;
 import dev.streamlearn.diagnosis.PageHinkley;
+import dev.streamlearn.diagnosis.ScaledError;
 import dev.streamlearn.model.BatchEvaluator;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.model.StepOutcome;
@@ -56,6 +57,10 @@ final class TrainingLoop {
     private AveragingRound averaging;
     private final DriftResponse onDrift;
     private final PageHinkley.Running drift = DRIFT_TEST.start();
+    /** A numeric head's error on the detector's scale, with its estimates and targets of a step; null for classes. */
+    private final ScaledError scaledError;
+    private final double[] estimates;
+    private final double[] targets;
     /** A drift signalled in the open window, reported by its summary; null when none was. */
     private DriftDetection pendingDrift;
     /** The newest summary made here, for the leaderboard's window figures; not state: a restored loop has none. */
@@ -108,6 +113,11 @@ final class TrainingLoop {
         this.summaries = summaries;
         this.heldOut = heldOut;
         this.onDrift = onDrift;
+        int outputs = trainer.config().outputSize();
+        boolean numeric = trainer.config().loss().isNumeric();
+        this.scaledError = numeric ? new ScaledError(outputs) : null;
+        this.estimates = numeric ? new double[outputs] : null;
+        this.targets = numeric ? new double[outputs] : null;
     }
 
     OnlineTrainer trainer() {
@@ -158,7 +168,9 @@ final class TrainingLoop {
         }
         unappliedRun = 0;
         long step = trainer.updates();
-        if (outcome.target() >= 0) {
+        if (scaledError != null) {
+            watchForDrift(numericError(), step);
+        } else {
             watchForDrift(outcome.predicted() != outcome.target() ? 1 : 0, step);
         }
         TrainingSummary summary = null;
@@ -170,8 +182,17 @@ final class TrainingLoop {
         return new Result(outcome, step, summary, transitions, snapshotDue(), Cadence.due(cadence.checkpoint(), step));
     }
 
+    /** The step's estimates against its targets, on the detector's scale. */
+    private double numericError() {
+        for (int i = 0; i < estimates.length; i++) {
+            estimates[i] = trainer.network().estimate(i);
+            targets[i] = trainer.network().numericTarget(i);
+        }
+        return scaledError.observe(estimates, targets);
+    }
+
     /**
-     * Feeds the prequential error of a class head's step to the drift detector; on a signal, records the change for the
+     * Feeds the prequential error of a step to the drift detector; on a signal, records the change for the
      * window's summary, responds as configured (after the step that signalled, so the model that erred is the one the
      * step changed) and starts the detector afresh.
      */
@@ -263,9 +284,10 @@ final class TrainingLoop {
                     && transition.getState() == AlertState.RAISED && summary.getDrift() != null) {
                 DriftDetection detected = summary.getDrift();
                 transition.setStep(detected.getStep());
-                transition.setExplanation(String.format(Locale.ROOT, "%s: at step %d the error rate rose from %.3f "
-                        + "to %.3f", transition.getExplanation(), detected.getStep(), detected.getErrorBefore(),
-                        detected.getErrorAfter()));
+                transition.setExplanation(String.format(Locale.ROOT, "%s: at step %d the %s rose from %.3f to %.3f",
+                        transition.getExplanation(), detected.getStep(), scaledError == null ? "error rate"
+                                : "error (in standard deviations of the target, capped at 1)",
+                        detected.getErrorBefore(), detected.getErrorAfter()));
             }
         }
         summary.setAlerts(diagnosis.activeRules());
@@ -316,13 +338,18 @@ final class TrainingLoop {
                 .setRegression(regressionState(window.regression()))
                 .build();
         PageHinkley.State detector = drift.state();
-        DriftState driftState = DriftState.newBuilder().setCount(detector.count()).setMean(detector.mean())
+        DriftState.Builder driftState = DriftState.newBuilder().setCount(detector.count()).setMean(detector.mean())
                 .setCumulative(detector.cumulative()).setMinimum(detector.minimum())
                 .setMeanAtMinimum(detector.meanAtMinimum()).setRecent(detector.recent()).setPending(pendingDrift)
-                .setBoostFactor(trainer.boostFactor()).setBoostUntil(trainer.boostUntil()).build();
+                .setBoostFactor(trainer.boostFactor()).setBoostUntil(trainer.boostUntil());
+        if (scaledError != null) {
+            ScaledError.State spread = scaledError.state();
+            driftState.setTargetCount(spread.count()).setTargetMean(doubles(spread.mean()))
+                    .setTargetSquaredDeviations(doubles(spread.squaredDeviations()));
+        }
         return LearnerState.newBuilder().setRejectedRecords(rejected).setSkippedUpdates(skipped)
                 .setUnlabelledRecords(unlabelled)
-                .setWindow(windowState).setDiagnosis(diagnosis.state()).setDrift(driftState).build();
+                .setWindow(windowState).setDiagnosis(diagnosis.state()).setDrift(driftState.build()).build();
     }
 
     /** Goes on from a saved state (a window's wall-clock start is now: rates are measured, not replayed). */
@@ -354,6 +381,10 @@ final class TrainingLoop {
                     saved.getMinimum(), saved.getMeanAtMinimum(), saved.getRecent()));
             pendingDrift = saved.getPending();
             trainer.restoreBoost(saved.getBoostFactor(), saved.getBoostUntil());
+            if (scaledError != null) {
+                scaledError.restore(new ScaledError.State(saved.getTargetCount(), doubles(saved.getTargetMean()),
+                        doubles(saved.getTargetSquaredDeviations())));
+            }
         }
     }
 

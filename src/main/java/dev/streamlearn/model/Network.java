@@ -196,12 +196,12 @@ public final class Network {
     }
 
     /** The numeric target of an output, as last set. */
-    float numericTarget(int output) {
+    public float numericTarget(int output) {
         return targets[output];
     }
 
     /** The estimate of output i from the last forward pass: the output scale times z_i (regression heads). */
-    float estimate(int output) {
+    public float estimate(int output) {
         return (float) config.outputScale() * layers.get(layers.size() - 1).preActivation.get(output);
     }
 

@@ -7,6 +7,7 @@ import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.AlertState;
 import dev.streamlearn.avro.Checkpoint;
 import dev.streamlearn.avro.DeadLetter;
+import dev.streamlearn.avro.DriftState;
 import dev.streamlearn.avro.Severity;
 import dev.streamlearn.avro.TensorSummary;
 import dev.streamlearn.avro.TrainingSummary;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +75,21 @@ class SchemaEvolutionTest {
         TrainingSummary decoded = Topics.SUMMARY_SERDE.decode(fixture("summary-v3.avro"));
         assertNull(decoded.getAveraging());
         assertEquals(Fixtures.summary(200), decoded);
+    }
+
+    @Test
+    @DisplayName("a checkpoint written before numeric heads' drift detection decodes with its detector's state, no "
+            + "target spread")
+    void checkpointWithoutTargetSpread() throws IOException {
+        Checkpoint decoded = Topics.CHECKPOINT_SERDE.decode(fixture("checkpoint-v3.avro"));
+        assertEquals("learner-fixture", decoded.getApplicationId());
+        assertEquals(150, ModelSnapshot.read(decoded.getSnapshot().array()).updates());
+        DriftState drift = decoded.getLearnerState().getDrift();
+        assertEquals(150, drift.getCount());
+        assertEquals(1.0, drift.getBoostFactor());
+        assertEquals(0, drift.getTargetCount());
+        assertEquals(List.of(), drift.getTargetMean());
+        assertEquals(List.of(), drift.getTargetSquaredDeviations());
     }
 
     @Test

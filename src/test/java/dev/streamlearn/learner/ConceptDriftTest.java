@@ -7,19 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.streamlearn.avro.Alert;
 import dev.streamlearn.avro.AlertState;
 import dev.streamlearn.avro.DriftDetection;
+import dev.streamlearn.avro.Features;
 import dev.streamlearn.avro.Sample;
 import dev.streamlearn.avro.TrainingSummary;
+import dev.streamlearn.data.FeatureTable;
 import dev.streamlearn.data.Mnist;
 import dev.streamlearn.data.MnistFetcher;
+import dev.streamlearn.data.SyntheticStreams;
 import dev.streamlearn.diagnosis.Catalogue;
 import dev.streamlearn.kafka.Topics;
+import dev.streamlearn.model.Activation;
 import dev.streamlearn.model.BitwiseAssertions;
+import dev.streamlearn.model.Initialiser;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.ModelSnapshot;
+import dev.streamlearn.model.Objective;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.model.OptimizerSpec;
 import dev.streamlearn.producer.Drift;
 import dev.streamlearn.producer.SampleProducer;
+import dev.streamlearn.producer.TableRows;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +37,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The learner's drift detection on real MNIST, streamed as the producer sends it (its drift applied by the producer's
- * own code): a change at sample 30,000 is signalled within 1,000 samples; three stationary epochs signal nothing.
+ * The learner's drift detection on real MNIST and on a regression stream, streamed as the producer sends them (their
+ * drift applied by the producer's own code): a change at sample 30,000 is signalled within 1,000 samples; three
+ * stationary epochs signal nothing.
  */
 class ConceptDriftTest {
 
@@ -152,5 +160,81 @@ class ConceptDriftTest {
     @DisplayName("three stationary epochs raise no concept-drift alert")
     void stationaryStreamsRaiseNothing(String model) throws Exception {
         assertEquals(List.of(), driftAlerts(model, 3, List.of()));
+    }
+
+    /** The synthetic identity stream's net, fixed (seed-004's answer: Xavier init), learning at rate lr. */
+    private static ModelConfig identityNet(double lr) {
+        return ModelConfig.preset("M2").layers(List.of(1, 16, 16, 1)).activation(Activation.RELU).loss(Objective.MSE)
+                .weightInit(Initialiser.parse("xavier-uniform")).learningRate(lr).build();
+    }
+
+    private static final List<Drift> SHIFTED_AT_30000 = List.of(new Drift(30_000, Drift.Kind.SHIFT_TARGET, 1));
+
+    /**
+     * Trains a loop on positions [from, to) of epochs of the synthetic identity stream (60,000 rows), drifted, encoded
+     * and checked as the producer and the learner do.
+     */
+    private static Run trainNumbers(TrainingLoop loop, long from, long to, List<Drift> drifts) {
+        FeatureTable table = SyntheticStreams.identity(60_000, 1);
+        var rows = TableRows.features(table);
+        Drift.Applied<Features> drifted = Drift.onFeatures(drifts, 0, 0);
+        SampleValidator validator = new SampleValidator(loop.trainer().config(), InputFormat.AVRO);
+        List<Alert> raised = new ArrayList<>();
+        List<TrainingSummary> summaries = new ArrayList<>();
+        for (long position = from; position < to; position++) {
+            Features row = drifted.apply(rows.record((int) (position % table.count()),
+                    (int) (position / table.count())), position);
+            TrainingLoop.Result result = loop.train(validator.check(Topics.FEATURES_SERDE.encode(row)).input(), 0,
+                    position, 0);
+            if (result.summary() != null) {
+                summaries.add(result.summary());
+            }
+            for (Alert alert : result.alerts()) {
+                if (alert.getRule().equals(Catalogue.CONCEPT_DRIFT.name()) && alert.getState() == AlertState.RAISED) {
+                    raised.add(alert);
+                }
+            }
+        }
+        return new Run(raised, summaries, loop);
+    }
+
+    @Test
+    @DisplayName("a regression stream's targets shifted by 1 at sample 30,000 (produce --drift 30000:shift-target=1 on "
+            + "the identity stream, a net at lr 0.001): one concept-drift alert within 1,000 samples, its error in "
+            + "standard deviations of the target")
+    void shiftedTargetsAreDetected() {
+        List<Alert> alerts = trainNumbers(loop(identityNet(0.001), DriftResponse.NOTHING), 0, 40_000,
+                SHIFTED_AT_30000).raised();
+        assertEquals(1, alerts.size(), () -> "alerts: " + alerts);
+        Alert alert = alerts.get(0);
+        assertTrue(alert.getStep() > 30_000 && alert.getStep() <= 31_000, "detected at step " + alert.getStep());
+        assertTrue(alert.getExplanation().toString().matches(".*at step \\d+ the error \\(in standard deviations of "
+                + "the target, capped at 1\\) rose from 0\\.\\d+ to 0\\.\\d+"), alert.getExplanation().toString());
+    }
+
+    @ParameterizedTest(name = "lr {0}")
+    @ValueSource(doubles = {0.01, 0.001})
+    @DisplayName("three stationary epochs of a regression stream raise no concept-drift alert")
+    void stationaryNumbersRaiseNothing(double lr) {
+        assertEquals(List.of(), trainNumbers(loop(identityNet(lr), DriftResponse.NOTHING), 0, 180_000, List.of())
+                .raised());
+    }
+
+    @Test
+    @DisplayName("a regression loop restored from a checkpoint 50 samples before the shift (its targets' spread "
+            + "through Avro) signals at the same step and ends with the same model, bit for bit")
+    void restoredNumericDetectorSignalsAlike() throws Exception {
+        ModelConfig model = identityNet(0.001);
+        Run uninterrupted = trainNumbers(loop(model, DriftResponse.NOTHING), 0, 31_000, SHIFTED_AT_30000);
+        TrainingLoop before = trainNumbers(loop(model, DriftResponse.NOTHING), 0, 29_950, SHIFTED_AT_30000).loop();
+        TrainingLoop restored = new TrainingLoop(ModelSnapshot.read(ModelSnapshot.write(before.trainer())),
+                TrainingLoop.Cadence.summariesEvery(100), new SummaryFactory("drift-test", "mnist.train", 30),
+                () -> null, DriftResponse.NOTHING);
+        restored.restore(Topics.CHECKPOINT_SERDE.decode(Topics.CHECKPOINT_SERDE.encode(ModelCheckpoint.take(
+                "drift-test", "numbers", 0, 29_950, before))).getLearnerState());
+        Run after = trainNumbers(restored, 29_950, 31_000, SHIFTED_AT_30000);
+        assertEquals(1, uninterrupted.raised().size());
+        assertEquals(uninterrupted.raised().get(0).getStep(), after.raised().get(0).getStep());
+        BitwiseAssertions.assertSameModel(uninterrupted.loop().trainer(), after.loop().trainer());
     }
 }
