@@ -1,6 +1,7 @@
 package dev.streamlearn.monitor;
 
 import dev.streamlearn.avro.ActivationSummary;
+import dev.streamlearn.avro.RegressionSummary;
 import dev.streamlearn.avro.TensorStats;
 import dev.streamlearn.avro.TensorSummary;
 import dev.streamlearn.avro.TrainingSummary;
@@ -24,10 +25,12 @@ record DashboardPoint(String learner, int partition, long step, String model, do
     }
 
     /**
-     * A numeric head's window: its prequential MAE (and the held-out one when evaluated) and its newest
-     * estimate-target pairs, which the dashboard draws as a scatter against the diagonal.
+     * A numeric head's window: its prequential MAE and RMSE over the window and since the first step (and the held-out
+     * ones when evaluated) and its newest estimate-target pairs, which the dashboard draws as a scatter against the
+     * diagonal.
      */
-    record Regression(double mae, Double testMae, List<Float> estimates, List<Float> targets) {
+    record Regression(double mae, double rmse, double maeCumulative, double rmseCumulative, Double testMae,
+                      Double testRmse, List<Float> estimates, List<Float> targets) {
     }
 
     /** One layer: its weight tensor's statistics and histograms, and its activations. */
@@ -51,9 +54,10 @@ record DashboardPoint(String learner, int partition, long step, String model, do
                     activation.getSaturatedFraction(), Histogram.of(weights.getValues()),
                     Histogram.of(weights.getGradient()), activation.getUnitGradientMeanAbs()));
         }
-        Regression regression = s.getRegression() == null ? null : new Regression(s.getRegression().getMaeWindow(),
-                s.getRegression().getTestMae(), s.getRegression().getRecentEstimates(),
-                s.getRegression().getRecentTargets());
+        RegressionSummary errors = s.getRegression();
+        Regression regression = errors == null ? null : new Regression(errors.getMaeWindow(), errors.getRmseWindow(),
+                errors.getMaeCumulative(), errors.getRmseCumulative(), errors.getTestMae(), errors.getTestRmse(),
+                errors.getRecentEstimates(), errors.getRecentTargets());
         Averaging averaging = s.getAveraging() == null ? null : new Averaging(s.getAveraging().getRound(),
                 s.getAveraging().getRelativeDivergence(), s.getAveraging().getWaitSeconds());
         Drift drift = s.getDrift() == null ? null : new Drift(s.getDrift().getStep(), s.getDrift().getErrorBefore(),

@@ -4,6 +4,7 @@ import dev.streamlearn.diagnosis.Catalogue;
 import dev.streamlearn.diagnosis.Rule;
 import dev.streamlearn.avro.ActivationSummary;
 import dev.streamlearn.avro.DriftDetection;
+import dev.streamlearn.avro.RegressionSummary;
 import dev.streamlearn.avro.TensorSummary;
 import dev.streamlearn.avro.TrainingSummary;
 import java.io.PrintStream;
@@ -67,7 +68,8 @@ public final class TerminalDashboard {
 
     /**
      * The screen after a summary: with several models (variants of a sweep, partitions) a leaderboard first, a row per
-     * model, lowest loss EMA first (its latest window loss and accuracy, cumulative accuracy, held-out accuracy, the
+     * model, lowest loss EMA first (its latest window loss and accuracy, cumulative accuracy and held-out accuracy, or a
+     * numeric head's MAE and RMSE of each, the
      * averaging round and divergence of an averaged model, a loss sparkline, its alerts), then the details of the
      * model just summarised.
      */
@@ -75,19 +77,24 @@ public final class TerminalDashboard {
         StringBuilder screen = new StringBuilder();
         screen.append(String.format(Locale.ROOT, "streamlearn monitor   %s   %s%n", s.getApplicationId(), s.getModel()));
         if (latest.size() > 1) {
-            screen.append(String.format(Locale.ROOT, "%n%-28s %10s %8s %8s %7s %7s %7s %10s %6s %8s  %-20s %s%n",
-                    "model", "step", "loss", "ema", "acc", "cum", "test", "samples/s", "round", "diverge", "loss",
-                    "alerts"));
+            screen.append(String.format(Locale.ROOT, "%n%-28s %10s %8s %8s %-21s %-21s %-21s %10s %6s %8s  %-20s %s%n",
+                    "model", "step", "loss", "ema", "window", "cumulative", "test", "samples/s", "round", "diverge",
+                    "loss", "alerts"));
             latest.entrySet().stream()
                     .sorted(Comparator.comparingDouble(entry -> entry.getValue().getLossEma()))
                     .forEach(entry -> {
                         TrainingSummary summary = entry.getValue();
+                        RegressionSummary errors = summary.getRegression();
                         screen.append(String.format(Locale.ROOT,
-                                "%-28s %,10d %8.4f %8.4f %7.3f %7.3f %7s %,10.0f %6s %8s  %-20s %s%n",
+                                "%-28s %,10d %8.4f %8.4f %-21s %-21s %-21s %,10.0f %6s %8s  %-20s %s%n",
                                 lastOf(entry.getKey(), 28), summary.getLastStep(), summary.getLossMean(),
-                                summary.getLossEma(), summary.getAccuracyWindow(), summary.getAccuracyCumulative(),
-                                summary.getTestAccuracy() == null ? "-" : String.format(Locale.ROOT, "%.4f",
-                                        summary.getTestAccuracy()),
+                                summary.getLossEma(),
+                                errors == null ? figure(summary.getAccuracyWindow())
+                                        : figures(errors.getMaeWindow(), errors.getRmseWindow()),
+                                errors == null ? figure(summary.getAccuracyCumulative())
+                                        : figures(errors.getMaeCumulative(), errors.getRmseCumulative()),
+                                errors == null ? figure(summary.getTestAccuracy())
+                                        : figures(errors.getTestMae(), errors.getTestRmse()),
                                 summary.getSamplesPerSecond(),
                                 summary.getAveraging() == null ? "-" : String.valueOf(summary.getAveraging().getRound()),
                                 summary.getAveraging() == null ? "-" : String.format(Locale.ROOT, "%.4f",
@@ -102,8 +109,15 @@ public final class TerminalDashboard {
                 s.getTestAccuracy() == null ? "" : String.format(Locale.ROOT, "   test acc %.4f", s.getTestAccuracy())));
         screen.append(String.format(Locale.ROOT, "loss      %8.4f (ema %.4f)  %s%n", s.getLossMean(), s.getLossEma(),
                 sparkline(losses.getOrDefault(modelOf(s), new ArrayDeque<>()))));
-        screen.append(String.format(Locale.ROOT, "accuracy  %8.3f (cum %.3f)   %s%n%n", s.getAccuracyWindow(),
-                s.getAccuracyCumulative(), sparkline(accuracies.getOrDefault(modelOf(s), new ArrayDeque<>()))));
+        RegressionSummary errors = s.getRegression();
+        if (errors == null) {
+            screen.append(String.format(Locale.ROOT, "accuracy  %8.3f (cum %.3f)   %s%n%n", s.getAccuracyWindow(),
+                    s.getAccuracyCumulative(), sparkline(accuracies.getOrDefault(modelOf(s), new ArrayDeque<>()))));
+        } else {
+            screen.append(String.format(Locale.ROOT, "MAE       %8.4g (cum %.4g)   RMSE %.4g (cum %.4g)%n%n",
+                    errors.getMaeWindow(), errors.getMaeCumulative(), errors.getRmseWindow(),
+                    errors.getRmseCumulative()));
+        }
         screen.append(String.format(Locale.ROOT, "%-6s %-10s %10s %10s %11s %7s %7s  %s%n", "layer", "activation",
                 "W std", "|grad W|", "update/W", "dead", "sat", "alerts"));
         List<TensorSummary> tensors = s.getTensors();
@@ -132,6 +146,16 @@ public final class TerminalDashboard {
                     .append("  fix:  ").append(r.fix()).append(System.lineSeparator()));
         }
         return screen.toString();
+    }
+
+    /** A class head's accuracy in a leaderboard cell, or "-" when not measured. */
+    private static String figure(Double accuracy) {
+        return accuracy == null ? "-" : String.format(Locale.ROOT, "acc %.3f", accuracy);
+    }
+
+    /** A numeric head's errors in a leaderboard cell, or "-" when not measured. */
+    private static String figures(Double mae, Double rmse) {
+        return mae == null ? "-" : String.format(Locale.ROOT, "MAE %.3g RMSE %.3g", mae, rmse);
     }
 
     private static String lastOf(String text, int length) {

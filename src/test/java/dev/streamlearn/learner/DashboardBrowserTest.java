@@ -10,6 +10,7 @@ import dev.streamlearn.data.Mnist;
 import dev.streamlearn.data.MnistFetcher;
 import dev.streamlearn.data.SyntheticStreams;
 import dev.streamlearn.diagnosis.Scenario;
+import dev.streamlearn.model.Initialiser;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.monitor.DashboardServer;
@@ -22,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -102,13 +104,18 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @DisplayName("a regression run (seed004-identity) shows its estimate-vs-target scatter, its MAE and the "
-            + "constant-output alert")
+    @DisplayName("a regression sweep (seed004-identity and its fix) shows the scatter, the MAE and the constant-output "
+            + "alert of the model shown, and a leaderboard row per model with its MAE and RMSE")
     void dashboardShowsARegression() throws Exception {
-        Scenario scenario = Scenario.SEED004_IDENTITY;
-        ModelConfig config = scenario.config().build();
-        TrainingLoop loop = new TrainingLoop(new OnlineTrainer(config), TrainingLoop.Cadence.summariesEvery(100),
-                new SummaryFactory("dashboard-test", "identity", 30), () -> null);
+        ModelConfig broken = Scenario.SEED004_IDENTITY.config().build();
+        ModelConfig fixed = Scenario.SEED004_IDENTITY.config().weightInit(Initialiser.parse("xavier-uniform"))
+                .biasInit(Initialiser.parse("constant:0.1")).build();
+        List<TrainingLoop> loops = new ArrayList<>();
+        for (String variant : List.of("seed004", "xavier")) {
+            loops.add(new TrainingLoop(new OnlineTrainer(variant.equals("xavier") ? fixed : broken),
+                    TrainingLoop.Cadence.summariesEvery(100), new SummaryFactory("dashboard-test/" + variant,
+                    "identity", 30), () -> null));
+        }
         FeatureTable rows = SyntheticStreams.identity(2_000, 0);
         TrainingInput input = new TrainingInput(1, 1);
         input.kind = TrainingInput.Kind.FEATURES;
@@ -117,20 +124,28 @@ class DashboardBrowserTest {
         input.weight = 1f;
         try (DashboardServer dashboard = DashboardServer.start(new java.net.InetSocketAddress("127.0.0.1", 0))) {
             for (int i = 0; i < rows.count(); i++) {
-                input.features[0] = rows.features()[i][0];
-                input.targets[0] = (float) rows.numbers()[i][0];
-                TrainingLoop.Result result = loop.train(input, 0, i, 0);
-                if (result.summary() != null) {
-                    dashboard.publish(result.summary());
+                for (TrainingLoop loop : loops) {
+                    input.features[0] = rows.features()[i][0];
+                    input.targets[0] = (float) rows.numbers()[i][0];
+                    TrainingLoop.Result result = loop.train(input, 0, i, 0);
+                    if (result.summary() != null) {
+                        dashboard.publish(result.summary());
+                    }
                 }
             }
-            inBrowser(dashboard, 20, (browser, js) -> {
+            inBrowser(dashboard, 40, (browser, js) -> {
                 assertTrue(browser.findElement(By.id("scatterPanel")).isDisplayed(), "the scatter is shown");
                 assertTrue(painted(js, "scatter") > 300, "scatter painted");
                 String status = browser.findElement(By.id("status")).getText();
                 assertTrue(status.contains("MAE") && !status.contains("NaN"), status);
                 assertTrue(browser.findElement(By.id("alerts")).getText().contains("constant-output warning"),
                         browser.findElement(By.id("alerts")).getText());
+                List<WebElement> leaderboard = browser.findElements(By.cssSelector("#partitions tbody tr"));
+                assertEquals(2, leaderboard.size());
+                for (WebElement row : leaderboard) {
+                    assertTrue(row.getText().matches("dashboard-test/\\S+ 0 2,000 .* MAE \\S+ RMSE \\S+ MAE \\S+ RMSE "
+                            + "\\S+ - .*") && !row.getText().contains("NaN"), row.getText());
+                }
                 Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(),
                         Path.of("target", "dashboard-regression.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             });

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.avro.AveragingRound;
 import dev.streamlearn.avro.DriftDetection;
+import dev.streamlearn.avro.RegressionSummary;
 import dev.streamlearn.avro.TrainingSummary;
 import dev.streamlearn.kafka.Fixtures;
 import java.io.ByteArrayOutputStream;
@@ -95,6 +96,34 @@ class TerminalDashboardTest {
                 && last.get(0).contains(" 0.850 "), String.join("\n", last));
         assertTrue(last.get(1).startsWith("sweep/lr=0.001 p0"), String.join("\n", last));
         assertTrue(last.get(2).startsWith("sweep/lr=0.5 p0"), String.join("\n", last));
+    }
+
+    @Test
+    @DisplayName("a regression sweep's leaderboard shows each model's MAE and RMSE, window, cumulative and held-out")
+    void regressionLeaderboard() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TerminalDashboard dashboard = new TerminalDashboard(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        for (int v = 0; v < 2; v++) {
+            TrainingSummary summary = Fixtures.summary(1_000);
+            summary.setApplicationId("sweep/lr=" + (v + 1));
+            summary.setLossEma(v + 1);
+            summary.setAccuracyWindow(Double.NaN);
+            summary.setAccuracyCumulative(Double.NaN);
+            summary.setRegression(RegressionSummary.newBuilder().setMaeWindow(0.25 * (v + 1)).setRmseWindow(0.5)
+                    .setMaeCumulative(0.125).setRmseCumulative(0.375).setEstimateStd(1).setTargetStd(1)
+                    .setTestMae(v == 0 ? 0.0625 : null).setTestRmse(v == 0 ? 0.0875 : null)
+                    .setRecentEstimates(List.of()).setRecentTargets(List.of()).build());
+            dashboard.show(summary);
+        }
+        String screen = bytes.toString(StandardCharsets.UTF_8);
+        List<String> last = screen.substring(screen.lastIndexOf("streamlearn monitor")).lines()
+                .filter(line -> line.matches("sweep/lr=\\d p0 +1,000 .*")).toList();
+        assertEquals(2, last.size(), screen);
+        assertTrue(last.get(0).matches("sweep/lr=1 p0 .* MAE 0\\.250 RMSE 0\\.500 +MAE 0\\.125 RMSE 0\\.375 +MAE "
+                + "0\\.0625 RMSE 0\\.0875 .*"), last.get(0));
+        assertTrue(last.get(1).matches("sweep/lr=2 p0 .* MAE 0\\.500 RMSE 0\\.500 +MAE 0\\.125 RMSE 0\\.375 +- .*"),
+                last.get(1));
+        assertTrue(!screen.contains("NaN"), screen);
     }
 
     @Test
