@@ -55,7 +55,8 @@ final class LearnCommand implements Callable<Integer> {
 
     @Option(names = "--report", paramLabel = "FILE.json",
             description = "When stopping, write what was trained, unlabelled and dead-lettered, the prequential "
-                    + "accuracy (or MAE and RMSE) and the active alerts as JSON; with --sweep, each variant's in a leaderboard.")
+                    + "accuracy (or MAE and RMSE) and the active alerts as JSON; with --sweep, each variant's in a "
+                    + "leaderboard.")
     Path report;
 
     /** How long no new round must be applied before a stopping averaged learner takes its model as final. */

@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * A numeric head's prequential error on the drift detector's scale: for each output, |estimate - target| over the
- * standard deviation of that output's targets so far, capped at 1, averaged over the outputs. A value in [0, 1] like
- * a class head's 0/1 error, so one {@link PageHinkley} serves both heads and a stream's units do not matter: an error of
- * a standard deviation or more counts as a wrong answer, and a model that tracks its targets well scores near 0.
+ * standard deviation of that output's targets so far, capped at 1, averaged over the outputs. A value in [0, 1] like a
+ * class head's 0/1 error, so one {@link PageHinkley} serves both heads and a stream's units do not matter: an error
+ * of a standard deviation or more counts as a wrong answer, and a model that tracks its targets well scores near 0.
  *
  * <p>The spread comes from the targets seen before the step (Welford's running mean and squared deviations), so the
  * step is judged as the model saw it; it keeps growing through a change rather than starting again, as the spread is
@@ -65,7 +65,7 @@ public final class ScaledError {
         return new State(count, mean.clone(), squaredDeviations.clone());
     }
 
-    /** Goes on from a saved state; an empty one (a class head's, or one saved before spreads were kept) starts afresh. */
+    /** Goes on from a saved state; an empty one (saved before spreads were kept) starts afresh. */
     public void restore(State state) {
         if (state.count() == 0) {
             count = 0;

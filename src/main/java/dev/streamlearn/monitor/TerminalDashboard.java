@@ -68,10 +68,9 @@ public final class TerminalDashboard {
 
     /**
      * The screen after a summary: with several models (variants of a sweep, partitions) a leaderboard first, a row per
-     * model, lowest loss EMA first (its latest window loss and accuracy, cumulative accuracy and held-out accuracy, or a
-     * numeric head's MAE and RMSE of each, the
-     * averaging round and divergence of an averaged model, a loss sparkline, its alerts), then the details of the
-     * model just summarised.
+     * model, lowest loss EMA first (its latest window loss and accuracy, cumulative accuracy and held-out accuracy,
+     * or a numeric head's MAE and RMSE of each, the averaging round and divergence of an averaged model, a loss
+     * sparkline, its alerts), then the details of the model just summarised.
      */
     String render(TrainingSummary s) {
         StringBuilder screen = new StringBuilder();

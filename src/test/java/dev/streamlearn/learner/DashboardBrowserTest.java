@@ -16,7 +16,6 @@ import dev.streamlearn.model.OnlineTrainer;
 import dev.streamlearn.monitor.DashboardServer;
 import dev.streamlearn.producer.Drift;
 import dev.streamlearn.producer.SampleProducer;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
