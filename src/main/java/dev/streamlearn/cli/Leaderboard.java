@@ -75,15 +75,29 @@ record Leaderboard(List<Row> rows) {
                 progress.activeAlerts().stream().map(Catalogue::withSeverity).toList());
     }
 
+    /** A row a line, its figure columns as wide as their widest cell. */
     String text() {
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%n== leaderboard (best first; window = "
-                + "the last summary's) ==%n%-36s %9s %9s %17s %17s %9s %17s %8s  %s%n", "variant", "partition", "steps",
-                "window", "cumulative", "loss EMA", "test", "skipped", "alerts"));
+        List<String[]> figures = new ArrayList<>();
+        int width = "cumulative".length();
         for (Row row : rows) {
-            text.append(String.format(Locale.ROOT, "%-36s %9d %,9d %17s %17s %9.4f %17s %8d  %s%n", row.variant(),
-                    row.partition(), row.steps(), figures(row.windowAccuracy(), row.windowMae(), row.windowRmse()),
-                    figures(row.accuracy(), row.mae(), row.rmse()), row.lossEma(),
-                    figures(row.testAccuracy(), row.testMae(), row.testRmse()), row.skipped(),
+            String[] cells = {figures(row.windowAccuracy(), row.windowMae(), row.windowRmse()),
+                    figures(row.accuracy(), row.mae(), row.rmse()),
+                    figures(row.testAccuracy(), row.testMae(), row.testRmse())};
+            figures.add(cells);
+            for (String cell : cells) {
+                width = Math.max(width, cell.length());
+            }
+        }
+        String line = "%-36s %9s %9s %" + width + "s %" + width + "s %9s %" + width + "s %8s  %s%n";
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%n== leaderboard (best first; window = the "
+                + "last summary's) ==%n" + line, "variant", "partition", "steps", "window", "cumulative", "loss EMA",
+                "test", "skipped", "alerts"));
+        for (int r = 0; r < rows.size(); r++) {
+            Row row = rows.get(r);
+            String[] cells = figures.get(r);
+            text.append(String.format(Locale.ROOT, line, row.variant(), row.partition(),
+                    String.format(Locale.ROOT, "%,d", row.steps()), cells[0], cells[1],
+                    String.format(Locale.ROOT, "%.4f", row.lossEma()), cells[2], row.skipped(),
                     row.alerts().isEmpty() ? "none" : String.join(", ", row.alerts())));
         }
         return text.toString();
