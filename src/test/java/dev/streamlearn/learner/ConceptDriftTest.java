@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.DisplayName;
@@ -53,6 +54,21 @@ class ConceptDriftTest {
 
     /** What a run left: its concept-drift alerts raised, its summaries, its loop. */
     private record Run(List<Alert> raised, List<TrainingSummary> summaries, TrainingLoop loop) {
+        Run(TrainingLoop loop) {
+            this(new ArrayList<>(), new ArrayList<>(), loop);
+        }
+
+        /** Keeps a step's summary and the concept-drift alerts it raised. */
+        void add(TrainingLoop.Result result) {
+            if (result.summary() != null) {
+                summaries.add(result.summary());
+            }
+            for (Alert alert : result.alerts()) {
+                if (alert.getRule().equals(Catalogue.CONCEPT_DRIFT.name()) && alert.getState() == AlertState.RAISED) {
+                    raised.add(alert);
+                }
+            }
+        }
     }
 
     private static TrainingLoop loop(ModelConfig model, DriftResponse onDrift) {
@@ -65,24 +81,15 @@ class ConceptDriftTest {
         Mnist train = train();
         var rows = SampleProducer.samples(train);
         Drift.Applied<Sample> drifted = Drift.onSamples(drifts, 0, 10);
-        List<Alert> raised = new ArrayList<>();
-        List<TrainingSummary> summaries = new ArrayList<>();
+        Run run = new Run(loop);
         byte[] pixels = new byte[train.pixelsPerImage()];
         for (long position = from; position < to; position++) {
             int index = (int) (position % train.count());
             Sample sample = drifted.apply(rows.record(index, (int) (position / train.count())), position);
             sample.getPixels().duplicate().get(pixels);
-            TrainingLoop.Result result = loop.train(pixels, sample.getLabel(), 0, position, 0);
-            if (result.summary() != null) {
-                summaries.add(result.summary());
-            }
-            for (Alert alert : result.alerts()) {
-                if (alert.getRule().equals(Catalogue.CONCEPT_DRIFT.name()) && alert.getState() == AlertState.RAISED) {
-                    raised.add(alert);
-                }
-            }
+            run.add(loop.train(pixels, sample.getLabel(), 0, position, 0));
         }
-        return new Run(raised, summaries, loop);
+        return run;
     }
 
     /** The concept-drift alerts raised while training on epochs of the split, drifted as the producer would. */
@@ -147,12 +154,17 @@ class ConceptDriftTest {
     @DisplayName("labels permuted at sample 30,000: one concept-drift alert, at a step within 1,000 samples of it, "
             + "naming the error before and after")
     void permutedLabelsAreDetected(String model) throws Exception {
-        List<Alert> alerts = driftAlerts(model, 1, PERMUTED_AT_30000);
+        assertOneAlertSoonAfter30000(driftAlerts(model, 1, PERMUTED_AT_30000), "error rate");
+    }
+
+    /** One concept-drift alert, at a step within 1,000 samples after 30,000, naming its error before and after. */
+    private static void assertOneAlertSoonAfter30000(List<Alert> alerts, String error) {
         assertEquals(1, alerts.size(), () -> "alerts: " + alerts);
         Alert alert = alerts.get(0);
         assertTrue(alert.getStep() > 30_000 && alert.getStep() <= 31_000, "detected at step " + alert.getStep());
-        assertTrue(alert.getExplanation().toString().matches(".*at step \\d+ the error rate rose from 0\\.\\d+ to "
-                + "0\\.\\d+"), alert.getExplanation().toString());
+        String explanation = alert.getExplanation().toString();
+        assertTrue(explanation.matches(".*at step \\d+ the " + Pattern.quote(error) + " rose from 0\\.\\d+ to 0\\.\\d+"),
+                explanation);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -179,23 +191,13 @@ class ConceptDriftTest {
         var rows = TableRows.features(table);
         Drift.Applied<Features> drifted = Drift.onFeatures(drifts, 0, 0);
         SampleValidator validator = new SampleValidator(loop.trainer().config(), InputFormat.AVRO);
-        List<Alert> raised = new ArrayList<>();
-        List<TrainingSummary> summaries = new ArrayList<>();
+        Run run = new Run(loop);
         for (long position = from; position < to; position++) {
             Features row = drifted.apply(rows.record((int) (position % table.count()),
                     (int) (position / table.count())), position);
-            TrainingLoop.Result result = loop.train(validator.check(Topics.FEATURES_SERDE.encode(row)).input(), 0,
-                    position, 0);
-            if (result.summary() != null) {
-                summaries.add(result.summary());
-            }
-            for (Alert alert : result.alerts()) {
-                if (alert.getRule().equals(Catalogue.CONCEPT_DRIFT.name()) && alert.getState() == AlertState.RAISED) {
-                    raised.add(alert);
-                }
-            }
+            run.add(loop.train(validator.check(Topics.FEATURES_SERDE.encode(row)).input(), 0, position, 0));
         }
-        return new Run(raised, summaries, loop);
+        return run;
     }
 
     @Test
@@ -203,13 +205,8 @@ class ConceptDriftTest {
             + "the identity stream, a net at lr 0.001): one concept-drift alert within 1,000 samples, its error in "
             + "standard deviations of the target")
     void shiftedTargetsAreDetected() {
-        List<Alert> alerts = trainNumbers(loop(identityNet(0.001), DriftResponse.NOTHING), 0, 40_000,
-                SHIFTED_AT_30000).raised();
-        assertEquals(1, alerts.size(), () -> "alerts: " + alerts);
-        Alert alert = alerts.get(0);
-        assertTrue(alert.getStep() > 30_000 && alert.getStep() <= 31_000, "detected at step " + alert.getStep());
-        assertTrue(alert.getExplanation().toString().matches(".*at step \\d+ the error \\(in standard deviations of "
-                + "the target, capped at 1\\) rose from 0\\.\\d+ to 0\\.\\d+"), alert.getExplanation().toString());
+        assertOneAlertSoonAfter30000(trainNumbers(loop(identityNet(0.001), DriftResponse.NOTHING), 0, 40_000,
+                SHIFTED_AT_30000).raised(), "error (in standard deviations of the target, capped at 1)");
     }
 
     @ParameterizedTest(name = "lr {0}")
