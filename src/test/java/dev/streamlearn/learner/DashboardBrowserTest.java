@@ -73,12 +73,13 @@ class DashboardBrowserTest {
             Map<String, String> samples = metrics.lines().filter(line -> !line.startsWith("#") && !line.isBlank())
                     .collect(Collectors.toMap(line -> line.substring(0, line.lastIndexOf(' ')),
                             line -> line.substring(line.lastIndexOf(' ') + 1)));
-            assertEquals(2000.0, Double.parseDouble(samples.get("streamlearn_step")));
-            assertEquals(1.0, Double.parseDouble(samples.get(
-                    "streamlearn_alert_active{rule=\"vanishing-gradients\",severity=\"warning\"}")), metrics);
-            assertEquals(0.0, Double.parseDouble(samples.get(
-                    "streamlearn_alert_active{rule=\"plateau\",severity=\"info\"}")), metrics);
-            assertTrue(samples.containsKey("streamlearn_update_ratio{tensor=\"W1\"}"), metrics);
+            String model = "learner=\"dashboard-test\",partition=\"0\"";
+            assertEquals(2000.0, Double.parseDouble(samples.get("streamlearn_step{" + model + "}")), metrics);
+            assertEquals(1.0, Double.parseDouble(samples.get("streamlearn_alert_active{" + model
+                    + ",rule=\"vanishing-gradients\",severity=\"warning\"}")), metrics);
+            assertEquals(0.0, Double.parseDouble(samples.get("streamlearn_alert_active{" + model
+                    + ",rule=\"plateau\",severity=\"info\"}")), metrics);
+            assertTrue(samples.containsKey("streamlearn_update_ratio{" + model + ",tensor=\"W1\"}"), metrics);
             assertEquals(405, http.send(HttpRequest.newBuilder(dashboard.uri().resolve("/metrics"))
                     .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.discarding())
                     .statusCode());
