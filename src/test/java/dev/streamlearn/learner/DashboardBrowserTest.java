@@ -138,6 +138,7 @@ class DashboardBrowserTest {
                 assertTrue(painted(js, "scatter") > 300, "scatter painted");
                 String status = browser.findElement(By.id("status")).getText();
                 assertTrue(status.contains("MAE") && !status.contains("NaN"), status);
+                assertEquals("Loss and prequential MAE", browser.findElement(By.id("lossTitle")).getText());
                 assertTrue(browser.findElement(By.id("alerts")).getText().contains("constant-output warning"),
                         browser.findElement(By.id("alerts")).getText());
                 List<WebElement> leaderboard = browser.findElements(By.cssSelector("#partitions tbody tr"));
