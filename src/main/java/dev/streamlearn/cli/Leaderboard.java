@@ -16,8 +16,8 @@ import java.util.Locale;
 
 /**
  * What a sweep left, a row per variant (and partition), best first: the steps; the prequential figures of the last
- * summary's window and since the first step (accuracy for classes, MAE and RMSE for numbers) and the loss moving
- * average; the held-out figures when there is a test split; the updates skipped and the active alerts. Printed by
+ * summary's window and since the first step (mean loss, and accuracy for classes or MAE and RMSE for numbers) and the
+ * loss moving average; the held-out figures when there is a test split; the updates skipped and the active alerts. Printed by
  * {@code learn --sweep} and {@code run --sweep} when they stop, and part of their JSON report.
  */
 record Leaderboard(List<Row> rows) {
@@ -25,8 +25,8 @@ record Leaderboard(List<Row> rows) {
     /** One model's figures; those that do not apply to its head, or that were not measured, are null. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Row(String variant, int partition, long steps, Double windowLoss, Double windowAccuracy, Double windowMae,
-               Double windowRmse, Double accuracy, Double mae, Double rmse, double lossEma, Double testAccuracy,
-               Double testMae, Double testRmse, long skipped, List<String> alerts) {
+               Double windowRmse, Double loss, Double accuracy, Double mae, Double rmse, double lossEma,
+               Double testAccuracy, Double testMae, Double testRmse, long skipped, List<String> alerts) {
 
         /** Classes by cumulative accuracy, higher first; numbers by cumulative MAE, lower first. */
         double badness() {
@@ -70,8 +70,8 @@ record Leaderboard(List<Row> rows) {
         return new Row(variant, partition, trainer.updates(), last == null ? null : last.getLossMean(),
                 last == null || numeric ? null : last.getAccuracyWindow(),
                 lastErrors == null ? null : lastErrors.getMaeWindow(),
-                lastErrors == null ? null : lastErrors.getRmseWindow(), prequential.accuracy(), prequential.mae(),
-                prequential.rmse(), trainer.window().lossEma(), testAccuracy, testMae, testRmse, progress.skipped(),
+                lastErrors == null ? null : lastErrors.getRmseWindow(), prequential.loss(), prequential.accuracy(),
+                prequential.mae(), prequential.rmse(), trainer.window().lossEma(), testAccuracy, testMae, testRmse, progress.skipped(),
                 progress.activeAlerts().stream().map(Catalogue::withSeverity).toList());
     }
 
@@ -80,8 +80,8 @@ record Leaderboard(List<Row> rows) {
         List<String[]> figures = new ArrayList<>();
         int width = "cumulative".length();
         for (Row row : rows) {
-            String[] cells = {figures(row.windowAccuracy(), row.windowMae(), row.windowRmse()),
-                    figures(row.accuracy(), row.mae(), row.rmse()),
+            String[] cells = {withLoss(figures(row.windowAccuracy(), row.windowMae(), row.windowRmse()),
+                    row.windowLoss()), withLoss(figures(row.accuracy(), row.mae(), row.rmse()), row.loss()),
                     figures(row.testAccuracy(), row.testMae(), row.testRmse())};
             figures.add(cells);
             for (String cell : cells) {
@@ -101,6 +101,11 @@ record Leaderboard(List<Row> rows) {
                     row.alerts().isEmpty() ? "none" : String.join(", ", row.alerts())));
         }
         return text.toString();
+    }
+
+    /** "acc 0.9012 loss 0.3120": the figures and the mean loss, when known. */
+    private static String withLoss(String figures, Double loss) {
+        return loss == null ? figures : figures + String.format(Locale.ROOT, " loss %.4f", loss);
     }
 
     /** "acc 0.9012", "MAE 0.31 RMSE 0.42", or "-" when not measured. */

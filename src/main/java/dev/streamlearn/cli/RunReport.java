@@ -32,19 +32,23 @@ import java.util.Locale;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record RunReport(String job, String runId, String applicationId, String model, String modelConfig, long trainSamples,
-                 long unlabelled, long deadLetters, double seconds, double samplesPerSecond,
+                 long unlabelled, long deadLetters, double seconds, double samplesPerSecond, Double prequentialLoss,
                  Double prequentialAccuracy, Double prequentialMae, Double prequentialRmse, Double testAccuracy,
                  long testSamples, Long monitorRecords, List<String> alerts, String topicPrefix,
                  String bootstrapServers, List<Leaderboard.Row> leaderboard) {
 
-    /** The prequential figures of a trainer: accuracy for a class head, MAE and RMSE for a numeric one. */
-    record Prequential(Double accuracy, Double mae, Double rmse) {
+    /**
+     * The prequential figures of a trainer since its first step: the mean loss (null when it was restored from a
+     * snapshot that did not keep it), and accuracy for a class head, MAE and RMSE for a numeric one.
+     */
+    record Prequential(Double loss, Double accuracy, Double mae, Double rmse) {
         static Prequential of(OnlineTrainer trainer) {
             TrainingWindow window = trainer.window();
+            Double loss = Double.isFinite(window.cumulativeLossMean()) ? window.cumulativeLossMean() : null;
             return window.numeric()
-                    ? new Prequential(null, window.cumulativeMeanAbsoluteError(),
+                    ? new Prequential(loss, null, window.cumulativeMeanAbsoluteError(),
                             window.cumulativeRootMeanSquaredError())
-                    : new Prequential(window.cumulativeAccuracy(), null, null);
+                    : new Prequential(loss, window.cumulativeAccuracy(), null, null);
         }
     }
 
@@ -69,7 +73,7 @@ record RunReport(String job, String runId, String applicationId, String model, S
             return new RunReport(job, runId, config.applicationId(), trainer.config().name(),
                     trainer.config().describe(), trainer.updates(), progress.unlabelled(),
                     progress.rejected() + progress.skipped(), seconds, trainer.updates() / seconds,
-                    prequential.accuracy(), prequential.mae(), prequential.rmse(), testAccuracy,
+                    prequential.loss(), prequential.accuracy(), prequential.mae(), prequential.rmse(), testAccuracy,
                     testAccuracy == null ? 0 : testSamples, monitorRecords, alerts, config.topics().prefix(),
                     bootstrapServers, null);
         }
@@ -82,7 +86,7 @@ record RunReport(String job, String runId, String applicationId, String model, S
         LiveModel.Progress first = live.get(0).progress().orElseThrow();
         return new RunReport(job, runId, config.applicationId(), config.model().name(),
                 config.model().describe() + ", " + variants.size() + " variants", trained, first.unlabelled(),
-                first.rejected() + skipped, seconds, trained / seconds, null, null, null, null, testSamples,
+                first.rejected() + skipped, seconds, trained / seconds, null, null, null, null, null, testSamples,
                 monitorRecords, alerts, config.topics().prefix(), bootstrapServers,
                 Leaderboard.of(variants, live, test).rows());
     }
@@ -96,6 +100,9 @@ record RunReport(String job, String runId, String applicationId, String model, S
                         + "model                 %s%n"
                         + "train samples         %,d in %.1f s (%,.0f samples/s through Kafka)%n",
                 job, runId, model, trainSamples, seconds, samplesPerSecond));
+        if (prequentialLoss != null) {
+            text.append(String.format(Locale.ROOT, "prequential loss      %.4f%n", prequentialLoss));
+        }
         if (prequentialAccuracy != null) {
             text.append(String.format(Locale.ROOT, "prequential accuracy  %.4f%n", prequentialAccuracy));
         }

@@ -73,6 +73,7 @@ final class SummaryFactory {
                 .setLearningRate(trainer.lastLearningRate())
                 .setLossMean(window.lossMean())
                 .setLossEma(window.lossEma())
+                .setLossCumulative(window.cumulativeLossMean())
                 .setAccuracyWindow(window.accuracy())
                 .setAccuracyCumulative(window.cumulativeAccuracy())
                 .setTestAccuracy(null)

@@ -15,12 +15,14 @@ import java.util.Set;
 /**
  * The compact binary form of a trainer: configuration (JSON), update count, cumulative accuracy figures, every
  * parameter tensor and every optimiser state tensor, floats stored bit for bit. Layout (little-endian):
- * magic "SLM1", config length + UTF-8 JSON, updates, totalSteps, totalCorrect, lossEma, tensor count, then each
- * tensor as length + floats; with standardisation (which the configuration says), then the count of inputs observed,
- * their means and their sums of squared deviations, as doubles.
+ * magic "SLM2", config length + UTF-8 JSON, updates, totalSteps, totalCorrect, lossEma, the sum of every step's loss,
+ * tensor count, then each tensor as length + floats; with standardisation (which the configuration says), then the
+ * count of inputs observed, their means and their sums of squared deviations, as doubles. Snapshots of the first
+ * layout ("SLM1", the same without the loss sum) still read, their cumulative loss unknown (NaN).
  */
 public final class ModelSnapshot {
-    private static final int MAGIC = 0x314d4c53; // "SLM1" read little-endian
+    private static final int MAGIC = 0x324d4c53; // "SLM2" read little-endian
+    private static final int MAGIC_WITHOUT_LOSS_SUM = 0x314d4c53; // "SLM1"
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ModelSnapshot() {
@@ -28,7 +30,7 @@ public final class ModelSnapshot {
 
     /** The size of a snapshot of a model of this configuration, known before the model is built. */
     public static long bytes(ModelConfig config) {
-        long header = 4 + 4 + configJson(config).getBytes(StandardCharsets.UTF_8).length + 8 * 4 + 4;
+        long header = 4 + 4 + configJson(config).getBytes(StandardCharsets.UTF_8).length + 8 * 5 + 4;
         long tensors = 0;
         long floats = 0;
         for (int l = 1; l < config.layers().size(); l++) {
@@ -44,7 +46,7 @@ public final class ModelSnapshot {
         byte[] config = configJson(trainer.config()).getBytes(StandardCharsets.UTF_8);
         List<float[]> tensors = tensorsOf(trainer);
         Standardiser standardiser = trainer.network().standardiser();
-        long size = 4 + 4 + config.length + 8 * 4 + 4 + (standardiser == null ? 0 : 8 + 16L * standardiser.features());
+        long size = 4 + 4 + config.length + 8 * 5 + 4 + (standardiser == null ? 0 : 8 + 16L * standardiser.features());
         for (float[] tensor : tensors) {
             size += 4 + 4L * tensor.length;
         }
@@ -52,7 +54,7 @@ public final class ModelSnapshot {
         out.putInt(MAGIC).putInt(config.length).put(config);
         TrainingWindow window = trainer.window();
         out.putLong(trainer.updates()).putLong(window.totalSteps()).putLong(window.totalCorrect())
-                .putDouble(window.lossEma());
+                .putDouble(window.lossEma()).putDouble(window.totalLossSum());
         out.putInt(tensors.size());
         for (float[] tensor : tensors) {
             out.putInt(tensor.length);
@@ -71,7 +73,8 @@ public final class ModelSnapshot {
 
     public static OnlineTrainer read(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < 8 || in.getInt() != MAGIC) {
+        int magic = bytes.length < 8 ? 0 : in.getInt();
+        if (magic != MAGIC && magic != MAGIC_WITHOUT_LOSS_SUM) {
             throw new IllegalArgumentException("not a streamlearn model snapshot (bad magic number)");
         }
         byte[] config = new byte[in.getInt()];
@@ -80,7 +83,9 @@ public final class ModelSnapshot {
         trainer.restoreUpdates(in.getLong());
         long totalSteps = in.getLong();
         long totalCorrect = in.getLong();
-        trainer.window().restoreTotals(totalSteps, totalCorrect, in.getDouble());
+        double lossEma = in.getDouble();
+        trainer.window().restoreTotals(totalSteps, totalCorrect, lossEma,
+                magic == MAGIC ? in.getDouble() : Double.NaN);
         List<float[]> tensors = tensorsOf(trainer);
         int count = in.getInt();
         if (count != tensors.size()) {

@@ -30,6 +30,8 @@ public final class TrainingWindow implements StepObserver {
     private final double[] gradientMeanAbs;
     private long totalSteps;
     private long totalCorrect;
+    /** The sum of every step's loss since the first (NaN when restored from a snapshot that did not keep it). */
+    private double totalLossSum;
     private double lossEma = Double.NaN;
     /** Numeric heads: errors of the estimates (every output), and the spread of estimates and targets. */
     private final boolean numeric;
@@ -124,6 +126,7 @@ public final class TrainingWindow implements StepObserver {
     private void record(float loss, boolean wasCorrect, double inputMeanAbs) {
         steps++;
         totalSteps++;
+        totalLossSum += loss;
         lossSum += loss;
         lossEma = Double.isNaN(lossEma) ? loss : (1 - LOSS_EMA_ALPHA) * lossEma + LOSS_EMA_ALPHA * loss;
         if (wasCorrect) {
@@ -349,11 +352,21 @@ public final class TrainingWindow implements StepObserver {
         return totalCorrect;
     }
 
+    public double totalLossSum() {
+        return totalLossSum;
+    }
+
+    /** The mean loss since the first step: the prequential loss of the whole run. */
+    public double cumulativeLossMean() {
+        return totalSteps == 0 ? Double.NaN : totalLossSum / totalSteps;
+    }
+
     /** Restores the cumulative figures from a snapshot. */
-    void restoreTotals(long steps, long correctSteps, double ema) {
+    void restoreTotals(long steps, long correctSteps, double ema, double lossSum) {
         this.totalSteps = steps;
         this.totalCorrect = correctSteps;
         this.lossEma = ema;
+        this.totalLossSum = lossSum;
     }
 
     public int layerCount() {

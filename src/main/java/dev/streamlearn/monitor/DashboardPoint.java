@@ -12,7 +12,8 @@ import java.util.List;
  * The part of a summary the web dashboard draws, as compact JSON for its event stream; the learner (a sweep's variant)
  * and the partition tell the models of one stream apart.
  */
-record DashboardPoint(String learner, int partition, long step, String model, double loss, double lossEma, Double accuracy,
+record DashboardPoint(String learner, int partition, long step, String model, double loss, double lossEma,
+                      Double lossCumulative, Double accuracy,
                       Double accuracyCumulative, Double testAccuracy, double samplesPerSecond, List<Layer> layers,
                       List<String> alerts, Regression regression, Averaging averaging, Drift drift) {
 
@@ -63,7 +64,8 @@ record DashboardPoint(String learner, int partition, long step, String model, do
         Drift drift = s.getDrift() == null ? null : new Drift(s.getDrift().getStep(), s.getDrift().getErrorBefore(),
                 s.getDrift().getErrorAfter(), s.getDrift().getAction());
         return new DashboardPoint(s.getApplicationId(), s.getInputPartition(), s.getLastStep(), s.getModel(), s.getLossMean(),
-                s.getLossEma(), finite(s.getAccuracyWindow()), finite(s.getAccuracyCumulative()), s.getTestAccuracy(),
+                s.getLossEma(), s.getLossCumulative() == null ? null : finite(s.getLossCumulative()),
+                finite(s.getAccuracyWindow()), finite(s.getAccuracyCumulative()), s.getTestAccuracy(),
                 s.getSamplesPerSecond(), layers, s.getAlerts(), regression, averaging, drift);
     }
 

@@ -76,8 +76,8 @@ public final class TerminalDashboard {
         StringBuilder screen = new StringBuilder();
         screen.append(String.format(Locale.ROOT, "streamlearn monitor   %s   %s%n", s.getApplicationId(), s.getModel()));
         if (latest.size() > 1) {
-            screen.append(String.format(Locale.ROOT, "%n%-28s %10s %8s %8s %-21s %-21s %-21s %10s %6s %8s  %-20s %s%n",
-                    "model", "step", "loss", "ema", "window", "cumulative", "test", "samples/s", "round", "diverge",
+            screen.append(String.format(Locale.ROOT, "%n%-28s %10s %8s %8s %8s %-21s %-21s %-21s %10s %6s %8s  %-20s %s%n",
+                    "model", "step", "loss", "ema", "cum loss", "window", "cumulative", "test", "samples/s", "round", "diverge",
                     "loss", "alerts"));
             latest.entrySet().stream()
                     .sorted(Comparator.comparingDouble(entry -> entry.getValue().getLossEma()))
@@ -85,9 +85,10 @@ public final class TerminalDashboard {
                         TrainingSummary summary = entry.getValue();
                         RegressionSummary errors = summary.getRegression();
                         screen.append(String.format(Locale.ROOT,
-                                "%-28s %,10d %8.4f %8.4f %-21s %-21s %-21s %,10.0f %6s %8s  %-20s %s%n",
+                                "%-28s %,10d %8.4f %8.4f %8s %-21s %-21s %-21s %,10.0f %6s %8s  %-20s %s%n",
                                 lastOf(entry.getKey(), 28), summary.getLastStep(), summary.getLossMean(),
-                                summary.getLossEma(),
+                                summary.getLossEma(), summary.getLossCumulative() == null ? "-"
+                                        : String.format(Locale.ROOT, "%.4f", summary.getLossCumulative()),
                                 errors == null ? figure(summary.getAccuracyWindow())
                                         : figures(errors.getMaeWindow(), errors.getRmseWindow()),
                                 errors == null ? figure(summary.getAccuracyCumulative())

@@ -20,7 +20,8 @@ import java.util.Locale;
 final class TrainingMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Gauge step = gauge("streamlearn_step", "Last training step summarised");
-    private final Gauge loss = gauge("streamlearn_loss", "Loss: window mean or EMA", "kind");
+    private final Gauge loss = gauge("streamlearn_loss", "Loss: window mean, EMA, or mean since step 1 (cumulative)",
+            "kind");
     private final Gauge accuracy = gauge("streamlearn_accuracy",
             "Prequential (window, cumulative) or held-out (test) accuracy of a class head", "kind");
     private final Gauge error = gauge("streamlearn_error",
@@ -50,6 +51,9 @@ final class TrainingMetrics {
         step.labelValues(learner, partition).set(s.getLastStep());
         loss.labelValues(learner, partition, "window").set(s.getLossMean());
         loss.labelValues(learner, partition, "ema").set(s.getLossEma());
+        if (s.getLossCumulative() != null) {
+            loss.labelValues(learner, partition, "cumulative").set(s.getLossCumulative());
+        }
         RegressionSummary errors = s.getRegression();
         if (errors == null) {
             accuracy.labelValues(learner, partition, "window").set(s.getAccuracyWindow());

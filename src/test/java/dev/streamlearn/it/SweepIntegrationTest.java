@@ -139,6 +139,8 @@ class SweepIntegrationTest {
             assertEquals(samples, row.get("steps").asLong(), name);
             double accuracy = row.get("accuracy").asDouble();
             assertEquals(alone.window().cumulativeAccuracy(), accuracy, 1e-12, name + ": prequential accuracy");
+            assertEquals(alone.window().cumulativeLossMean(), row.get("loss").asDouble(), 1e-12,
+                    name + ": prequential loss");
             assertEquals(new BatchEvaluator(alone.network(), 1000).accuracy(test.pixels(), test.labels()),
                     row.get("testAccuracy").asDouble(), 1e-12, name + ": held-out accuracy");
             assertTrue(row.get("windowAccuracy").asDouble() > 0, name + ": the last window's accuracy");

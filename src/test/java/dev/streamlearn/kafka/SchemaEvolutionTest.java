@@ -78,6 +78,14 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    @DisplayName("a summary written before the cumulative loss decodes, every field kept and no cumulative loss")
+    void summaryWithoutCumulativeLoss() throws IOException {
+        TrainingSummary decoded = Topics.SUMMARY_SERDE.decode(fixture("summary-v4.avro"));
+        assertNull(decoded.getLossCumulative());
+        assertEquals(Fixtures.summary(200), decoded);
+    }
+
+    @Test
     @DisplayName("a checkpoint written before numeric heads' drift detection decodes with its detector's state, no "
             + "target spread")
     void checkpointWithoutTargetSpread() throws IOException {

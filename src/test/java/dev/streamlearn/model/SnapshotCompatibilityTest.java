@@ -1,10 +1,12 @@
 package dev.streamlearn.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,6 +48,19 @@ class SnapshotCompatibilityTest {
         }
         assertEquals(STEPS, restored.updates());
         assertEquals(restored.window().totalCorrect(), retrained.window().totalCorrect());
+        assertTrue(Double.isNaN(restored.window().cumulativeLossMean()), "the first layout kept no loss sum");
         BitwiseAssertions.assertSameModel(restored, retrained);
+    }
+
+    @Test
+    @DisplayName("today's snapshot keeps the cumulative loss: the mean of every step's loss, through a write and a read")
+    void cumulativeLossSurvivesASnapshot() {
+        OnlineTrainer trainer = new OnlineTrainer(ModelConfig.preset("M2").build());
+        double sum = 0;
+        for (int sample = 0; sample < STEPS; sample++) {
+            sum += trainer.step(pixels(sample, trainer.config().inputSize()), sample % 10).loss();
+        }
+        assertEquals(sum / STEPS, trainer.window().cumulativeLossMean());
+        assertEquals(sum / STEPS, ModelSnapshot.read(ModelSnapshot.write(trainer)).window().cumulativeLossMean());
     }
 }

@@ -38,7 +38,8 @@ class TrainingMetricsTest {
     }
 
     @Test
-    @DisplayName("two variants and two partitions are four models, each with its own step, loss, accuracy and alerts")
+    @DisplayName("two variants and two partitions are four models, each with its own step, losses, accuracy and "
+            + "alerts")
     void aSeriesPerModel() throws IOException {
         TrainingMetrics metrics = new TrainingMetrics();
         for (String variant : List.of("sweep/lr=0.1", "sweep/lr=0.01")) {
@@ -47,6 +48,7 @@ class TrainingMetricsTest {
                 summary.setApplicationId(variant);
                 summary.setInputPartition(partition);
                 summary.setLossEma(variant.endsWith("0.1") ? 2.5 : 0.25);
+                summary.setLossCumulative(variant.endsWith("0.1") ? 3.5 : 0.5);
                 summary.setAlerts(variant.endsWith("0.1") ? List.of("dead-relu") : List.of());
                 metrics.update(summary);
             }
@@ -59,6 +61,8 @@ class TrainingMetricsTest {
                 assertEquals(1_000 + 100 * partition, samples.get(series("streamlearn_step", model)), what);
                 assertEquals(variant.endsWith("0.1") ? 2.5 : 0.25, samples.get(series("streamlearn_loss",
                         concat(model, "kind", "ema"))), what);
+                assertEquals(variant.endsWith("0.1") ? 3.5 : 0.5, samples.get(series("streamlearn_loss",
+                        concat(model, "kind", "cumulative"))), what);
                 assertEquals(0.9, samples.get(series("streamlearn_accuracy", concat(model, "kind", "window"))), what);
                 assertEquals(variant.endsWith("0.1") ? 1 : 0, samples.get(series("streamlearn_alert_active",
                         concat(model, "rule", "dead-relu", "severity", "warning"))), what);
