@@ -44,8 +44,9 @@ public enum SummaryFormat {
     CSV {
         @Override
         public String format(TrainingSummary s) {
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d,%.6g,%.6g,%.6g,%.6g,%s,%.1f",
-                    s.getLastStep(), s.getLossMean(), s.getLossEma(), s.getAccuracyWindow(),
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d,%.6g,%.6g,%s,%.6g,%.6g,%s,%.1f",
+                    s.getLastStep(), s.getLossMean(), s.getLossEma(), s.getLossCumulative() == null ? ""
+                            : String.format(Locale.ROOT, "%.6g", s.getLossCumulative()), s.getAccuracyWindow(),
                     s.getAccuracyCumulative(), s.getTestAccuracy() == null ? "" : s.getTestAccuracy().toString(),
                     s.getSamplesPerSecond()));
             for (TensorSummary tensor : s.getTensors()) {
@@ -68,7 +69,8 @@ public enum SummaryFormat {
     /** The CSV header line for summaries shaped like this one. */
     public static String header(TrainingSummary s) {
         StringBuilder header = new StringBuilder(
-                "step,loss_mean,loss_ema,accuracy_window,accuracy_cumulative,test_accuracy,samples_per_second");
+                "step,loss_mean,loss_ema,loss_cumulative,accuracy_window,accuracy_cumulative,test_accuracy,"
+                        + "samples_per_second");
         for (TensorSummary tensor : s.getTensors()) {
             if (isWeight(tensor)) {
                 header.append(',').append(tensor.getName()).append("_grad_norm,").append(tensor.getName())

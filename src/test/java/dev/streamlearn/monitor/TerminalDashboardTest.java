@@ -139,6 +139,10 @@ class TerminalDashboardTest {
         String header = SummaryFormat.header(summary);
         String row = SummaryFormat.CSV.format(summary);
         assertEquals(header.split(",", -1).length, row.split(",", -1).length);
-        assertTrue(row.startsWith("100,0.500000,0.600000,"), row);
+        assertTrue(header.startsWith("step,loss_mean,loss_ema,loss_cumulative,accuracy_window,"), header);
+        assertTrue(row.startsWith("100,0.500000,0.600000,,0.900000,"), row);
+        summary.setLossCumulative(0.75);
+        assertTrue(SummaryFormat.CSV.format(summary).startsWith("100,0.500000,0.600000,0.750000,0.900000,"),
+                SummaryFormat.CSV.format(summary));
     }
 }
