@@ -35,6 +35,22 @@ public record PageHinkley(double delta, double lambda, double alpha, int minInst
      */
     static final double RECENT_WEIGHT = 1.0 / 32;
 
+    /**
+     * The weight of each new value in the slower moving average reported as the stream's level before a change: the
+     * last ~256 values, long enough to be steady, short enough to have forgotten how a model that was still learning
+     * erred (the mean since the last change would count its first steps). Until 256 values have been seen it is their
+     * mean.
+     */
+    static final double LEVEL_WEIGHT = 1.0 / 256;
+
+    /**
+     * The level is marked every this many values, and a change reports the mark before the last: the level 64 to 128
+     * values before the signal, which a large rise (signalled within a hundred values) has not reached yet. The value
+     * at the cumulative deviation's minimum would not do: with fading, that minimum is often set while the model was
+     * still learning and never undercut again.
+     */
+    static final int MARK_EVERY = 64;
+
     public PageHinkley {
         if (!(delta >= 0) || !(lambda > 0) || !(alpha > 0 && alpha <= 1) || minInstances < 1) {
             throw new IllegalArgumentException("Page-Hinkley needs delta >= 0, lambda > 0, alpha in (0, 1] and "
@@ -44,19 +60,20 @@ public record PageHinkley(double delta, double lambda, double alpha, int minInst
 
     /**
      * Where the test stands: values and their mean since the last change, the cumulative deviation and its minimum,
-     * the mean of the values up to that minimum (the stream before it began to rise), and a moving average of the last
-     * few dozen values (the stream as it is now, {@link #RECENT_WEIGHT}).
+     * a moving average of the last few hundred values ({@link #LEVEL_WEIGHT}) and its last two marks ({@link
+     * #MARK_EVERY}), and a moving average of the last few dozen values (the stream as it is now,
+     * {@link #RECENT_WEIGHT}).
      */
-    public record State(long count, double mean, double cumulative, double minimum, double meanAtMinimum,
-                        double recent) {
-        public static final State START = new State(0, 0, 0, 0, 0, 0);
+    public record State(long count, double mean, double cumulative, double minimum, double level, double lastMark,
+                        double previousMark, double recent) {
+        public static final State START = new State(0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /**
-     * A change: the stream's mean before it began to rise, and as it is now.
+     * A change: the stream's level before it began to rise, and as it is now.
      *
-     * @param before mean of the values from the last change up to the point the deviation was lowest
-     * @param after the moving average of the values at the signal
+     * @param before the slow moving average of the values 64 to 128 values before the signal
+     * @param after the fast moving average of the values at the signal
      */
     public record Change(double before, double after) {
     }
@@ -75,7 +92,9 @@ public record PageHinkley(double delta, double lambda, double alpha, int minInst
         private double mean;
         private double cumulative;
         private double minimum;
-        private double meanAtMinimum;
+        private double level;
+        private double lastMark;
+        private double previousMark;
         private double recent;
 
         private Running() {
@@ -87,16 +106,23 @@ public record PageHinkley(double delta, double lambda, double alpha, int minInst
             mean += (value - mean) / count;
             cumulative = alpha * cumulative + (value - mean - delta);
             recent = count == 1 ? value : recent + RECENT_WEIGHT * (value - recent);
+            level += Math.max(1.0 / count, LEVEL_WEIGHT) * (value - level);
+            if (count % MARK_EVERY == 0) {
+                previousMark = lastMark;
+                lastMark = level;
+            } else if (count < MARK_EVERY) {
+                previousMark = level;
+                lastMark = level;
+            }
             if (count == 1 || cumulative < minimum) {
                 minimum = cumulative;
-                meanAtMinimum = mean;
             }
             return count >= minInstances && cumulative - minimum > lambda;
         }
 
         /** The change the last signal describes. */
         public Change change() {
-            return new Change(meanAtMinimum, recent);
+            return new Change(previousMark, recent);
         }
 
         /** Starts afresh, as after a change. */
@@ -105,7 +131,7 @@ public record PageHinkley(double delta, double lambda, double alpha, int minInst
         }
 
         public State state() {
-            return new State(count, mean, cumulative, minimum, meanAtMinimum, recent);
+            return new State(count, mean, cumulative, minimum, level, lastMark, previousMark, recent);
         }
 
         /** Goes on from a saved state. */
@@ -114,7 +140,9 @@ public record PageHinkley(double delta, double lambda, double alpha, int minInst
             mean = state.mean();
             cumulative = state.cumulative();
             minimum = state.minimum();
-            meanAtMinimum = state.meanAtMinimum();
+            level = state.level();
+            lastMark = state.lastMark();
+            previousMark = state.previousMark();
             recent = state.recent();
         }
     }

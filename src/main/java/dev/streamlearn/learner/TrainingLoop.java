@@ -340,7 +340,8 @@ final class TrainingLoop {
         PageHinkley.State detector = drift.state();
         DriftState.Builder driftState = DriftState.newBuilder().setCount(detector.count()).setMean(detector.mean())
                 .setCumulative(detector.cumulative()).setMinimum(detector.minimum())
-                .setMeanAtMinimum(detector.meanAtMinimum()).setRecent(detector.recent()).setPending(pendingDrift)
+                .setLevel(detector.level()).setLastMark(detector.lastMark()).setPreviousMark(detector.previousMark())
+                .setRecent(detector.recent()).setPending(pendingDrift)
                 .setBoostFactor(trainer.boostFactor()).setBoostUntil(trainer.boostUntil());
         if (scaledError != null) {
             ScaledError.State spread = scaledError.state();
@@ -378,7 +379,8 @@ final class TrainingLoop {
         DriftState saved = state.getDrift();
         if (saved != null) {
             drift.restore(new PageHinkley.State(saved.getCount(), saved.getMean(), saved.getCumulative(),
-                    saved.getMinimum(), saved.getMeanAtMinimum(), saved.getRecent()));
+                    saved.getMinimum(), saved.getLevel(), saved.getLastMark(), saved.getPreviousMark(),
+                    saved.getRecent()));
             pendingDrift = saved.getPending();
             trainer.restoreBoost(saved.getBoostFactor(), saved.getBoostUntil());
             if (scaledError != null) {

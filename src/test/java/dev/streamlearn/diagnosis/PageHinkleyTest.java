@@ -1,6 +1,7 @@
 package dev.streamlearn.diagnosis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.model.SeededRandom;
 import java.util.ArrayList;
@@ -30,8 +31,8 @@ class PageHinkleyTest {
     }
 
     @Test
-    @DisplayName("a step from 0 to 1 at value 500 is signalled at value 608, with 0 before and the moving average of "
-            + "the 109 ones after")
+    @DisplayName("a step from 0 to 1 at value 500 is signalled at value 608, with before the level marked at value 512 "
+            + "(the mark 64 to 128 values before the signal: 12 ones in) and after the moving average of the 109 ones")
     void stepChange() {
         assertEquals(List.of(608), signals(1_000, t -> t < 500 ? 0 : 1));
         PageHinkley.Running test = TEST.start();
@@ -39,8 +40,23 @@ class PageHinkleyTest {
             test.observe(t < 500 ? 0 : 1);
         }
         PageHinkley.Change change = test.change();
-        assertEquals(0.0, change.before(), 1e-12);
+        assertEquals(1 - Math.pow(255.0 / 256, 12), change.before(), 1e-12);
         assertEquals(1 - Math.pow(31.0 / 32, 109), change.after(), 1e-12);
+    }
+
+    @Test
+    @DisplayName("a model that erred 50% while learning, then 5%, then 80% from value 12,000: the error before is the 5% "
+            + "it had reached, not the 12.5% mean since the start")
+    void beforeForgetsTheLearning() {
+        IntToDoubleFunction error = t -> t * 7919 % 100 < (t < 2_000 ? 50 : t < 12_000 ? 5 : 80) ? 1 : 0;
+        PageHinkley.Running test = TEST.start();
+        int t = 0;
+        while (!test.observe(error.applyAsDouble(t))) {
+            t++;
+        }
+        assertTrue(t > 12_000 && t <= 12_200, "signalled at " + t);
+        assertEquals(0.05, test.change().before(), 0.01);
+        assertTrue(test.change().after() > 0.3, "after " + test.change().after());
     }
 
     @Test

@@ -84,7 +84,7 @@ class SchemaEvolutionTest {
 
     @Test
     @DisplayName("a checkpoint written before numeric heads' drift detection decodes with its detector's state, no "
-            + "target spread")
+            + "target spread and no level marks")
     void checkpointWithoutTargetSpread() throws IOException {
         Checkpoint decoded = Topics.CHECKPOINT_SERDE.decode(fixture("checkpoint-v3.avro"));
         assertEquals("learner-fixture", decoded.getApplicationId());
@@ -95,6 +95,9 @@ class SchemaEvolutionTest {
         assertEquals(0, drift.getTargetCount());
         assertEquals(List.of(), drift.getTargetMean());
         assertEquals(List.of(), drift.getTargetSquaredDeviations());
+        assertEquals(0, drift.getLevel());
+        assertEquals(0, drift.getLastMark());
+        assertEquals(0, drift.getPreviousMark());
     }
 
     @Test
