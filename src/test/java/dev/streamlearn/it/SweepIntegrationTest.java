@@ -13,7 +13,6 @@ import dev.streamlearn.kafka.TopicAdmin;
 import dev.streamlearn.kafka.Topics;
 import dev.streamlearn.model.BatchEvaluator;
 import dev.streamlearn.model.BitwiseAssertions;
-import dev.streamlearn.model.FloatTensor;
 import dev.streamlearn.model.ModelConfig;
 import dev.streamlearn.model.Npz;
 import dev.streamlearn.model.OnlineTrainer;
@@ -153,11 +152,8 @@ class SweepIntegrationTest {
     private static void assertExported(OnlineTrainer alone, Path file, String name) throws IOException {
         OnlineTrainer exported = new OnlineTrainer(alone.config());
         Npz.load(exported.network(), file);
-        BitwiseAssertions.assertSameTensors(arrays(alone), arrays(exported), name + " parameter");
-    }
-
-    private static List<float[]> arrays(OnlineTrainer trainer) {
-        return trainer.network().parameters().stream().map(FloatTensor::toArray).toList();
+        BitwiseAssertions.assertSameTensors(BitwiseAssertions.parameters(alone),
+                BitwiseAssertions.parameters(exported), name + " parameter");
     }
 
     private Process learner(Broker broker) throws Exception {
